@@ -1,0 +1,84 @@
+import type {
+  Capability, CallStatistics, Device, Extension, Greeting, Group, QueueMembership, StatusInfo, VoicemailMessage,
+} from '../domain/types.ts';
+
+/** A page request in the adapter's own terms; `after` is the adapter's own opaque cursor. */
+export interface ListQuery {
+  /** Free-text search, if any. */
+  search?: string | undefined;
+  /** Page size. */
+  first: number;
+  /** The adapter cursor of the previous page's end, undefined for the first page. */
+  after?: string | undefined;
+}
+
+/** One page of an adapter's list. */
+export interface Page<T> {
+  /** Items with the adapter cursor that follows each. */
+  items: { node: T; cursor: string }[];
+  /** More items follow the last one. */
+  hasNextPage: boolean;
+  /** Items precede the first one. */
+  hasPreviousPage: boolean;
+  /** Total count, when the vendor tells it. */
+  totalCount: number | null;
+}
+
+/** How to find one extension other than by id. */
+export interface ExtensionLookup {
+  /** Extension number. */
+  number?: string | undefined;
+  /** E-mail. */
+  email?: string | undefined;
+  /** Phone. */
+  phone?: string | undefined;
+}
+
+/** A batch function: one result per key, in key order, an Error in place of a missing key. */
+export type BatchFn<V> = (vendorIds: readonly string[]) => Promise<ReadonlyArray<V | Error>>;
+
+/**
+ * One configured PBX source. Every vendor implements this and nothing else is known of it outside its
+ * folder. Per-extension lookups are batch functions (the per-request DataLoaders call them); a
+ * method is absent exactly when the capability is absent.
+ */
+export interface SourceAdapter {
+  /** Configured source id. */
+  readonly id: string;
+  /** Vendor key. */
+  readonly vendor: string;
+  /** Display name. */
+  readonly name: string;
+  /** What this vendor can answer. */
+  readonly capabilities: ReadonlySet<Capability>;
+  /** True when `vendorId` has the vendor's id syntax; a false id is BAD_USER_INPUT with no call. */
+  isValidExtensionId(vendorId: string): boolean;
+  /** One page of extensions. */
+  listExtensions(query: ListQuery): Promise<Page<Extension>>;
+  /** Full extension records by vendor id (the single get). */
+  loadExtensions: BatchFn<Extension>;
+  /** Finds one extension by number, e-mail or phone; null when there is none. */
+  findExtension?(lookup: ExtensionLookup): Promise<Extension | null>;
+  /** Live status by vendor id. */
+  loadStatus?: BatchFn<StatusInfo>;
+  /** Devices by vendor id. */
+  loadDevices?: BatchFn<Device[]>;
+  /** Queue memberships by vendor id. */
+  loadQueues?: BatchFn<QueueMembership[]>;
+  /** Group vendor ids of each extension, by extension vendor id. */
+  loadExtensionGroupIds?: BatchFn<string[]>;
+  /** Groups by group vendor id. */
+  loadGroups?: BatchFn<Group>;
+  /** Every group of the source. */
+  listGroups?(): Promise<Group[]>;
+  /** Voicemail messages by vendor id. */
+  loadVoicemailMessages?: BatchFn<VoicemailMessage[]>;
+  /** Greeting files by vendor id. */
+  loadGreetings?: BatchFn<Greeting[]>;
+  /** Call statistics by vendor id. */
+  loadCallStatistics?: BatchFn<CallStatistics>;
+  /** One cheap call that proves the vendor answers with these credentials. */
+  healthCheck(): Promise<void>;
+  /** Releases sockets and timers. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import type { BaseSourceConfig, VendorModule } from './vendor-module.ts';
+
+/** The validated configuration: parsed once at start-up. */
+export interface AppConfig {
+  /** HTTP server. */
+  server: {
+    /** Port (PORT overrides). */
+    port: number;
+    /** Interface to bind. */
+    host: string;
+    /** Report vendor calls per source in response `extensions`. */
+    debug: boolean;
+  };
+  /** PBX sources, each validated by its vendor's own keys. */
+  sources: BaseSourceConfig[];
+  /** True when the sources are the built-in simulators (no configuration given). */
+  demo: boolean;
+}
+
+/** A configuration error: names the field and the value at fault. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const SECRETISH = /key|secret|password|token|auth/i;
+
+const baseSourceShape = {
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
+  vendor: z.string(),
+  name: z.string().min(1).optional(),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  timeoutMs: z.number().int().min(100).max(120_000).default(5000),
+};
+
+const serverSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(4000),
+    host: z.string().min(1).optional(),
+    debug: z.boolean().default(false),
+  })
+  .strict()
+  .default({ port: 4000, debug: false });
+
+const topSchema = z
+  .object({
+    server: serverSchema,
+    sources: z.array(z.record(z.string(), z.unknown())).min(1, 'at least one source is needed'),
+  })
+  .strict();
+
+/** Replaces every `${NAME}` in string values with the environment variable, failing on unknown names. */
+export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path = ''): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const v = env[name];
+      if (v === undefined) throw new ConfigError(`${path || 'config'}: environment variable ${name} is not set`);
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, `${path}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, path ? `${path}.${k}` : k)]));
+  }
+  return value;
+}
+
+function describeValue(path: (string | number | symbol)[], root: unknown): string {
+  let v: unknown = root;
+  for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p as string] : undefined;
+  const last = String(path[path.length - 1] ?? '');
+  if (v !== undefined && SECRETISH.test(last)) return ' (value: [redacted])';
+  return v === undefined ? ' (missing)' : ` (value: ${JSON.stringify(v)})`;
+}
+
+function formatPath(path: (string | number | symbol)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
+function fail(prefix: string, error: z.ZodError, root: unknown): never {
+  const lines = error.issues.map((i) => `${formatPath([...(prefix ? [prefix] : []), ...i.path]) || 'config'}: ${i.message}${describeValue(i.path, root)}`);
+  throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+}
+
+/**
+ * Validates a raw configuration object (already read from JSON or YAML). Each source is checked
+ * against the base keys plus its vendor's own keys; unknown keys are errors, so typos fail fast.
+ */
+export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorModule>, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const interpolated = interpolateEnv(raw, env);
+  const top = topSchema.safeParse(interpolated);
+  if (!top.success) fail('', top.error, interpolated);
+  const sources: BaseSourceConfig[] = [];
+  const seen = new Set<string>();
+  top.data.sources.forEach((rawSource, i) => {
+    const vendorName = rawSource['vendor'];
+    const mod = typeof vendorName === 'string' ? vendors.get(vendorName) : undefined;
+    if (!mod) {
+      throw new ConfigError(
+        `invalid configuration: sources[${i}].vendor: unknown vendor (value: ${JSON.stringify(vendorName)}); expected one of ${[...vendors.keys()].join(', ')}`,
+      );
+    }
+    const schema = z.object({ ...baseSourceShape, ...mod.configShape }).strict();
+    const parsed = schema.safeParse(rawSource);
+    if (!parsed.success) fail(`sources[${i}]`, parsed.error, rawSource);
+    const src = parsed.data as BaseSourceConfig & { name?: string };
+    if (seen.has(src.id)) throw new ConfigError(`invalid configuration: sources[${i}].id: duplicate source id (value: ${JSON.stringify(src.id)})`);
+    seen.add(src.id);
+    sources.push({ ...src, name: src.name ?? src.id });
+  });
+  const envPort = env['PORT'];
+  let port = top.data.server.port;
+  if (envPort !== undefined) {
+    const n = Number(envPort);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`invalid configuration: PORT: must be a port number (value: ${JSON.stringify(envPort)})`);
+    port = n;
+  }
+  return {
+    server: { port, host: top.data.server.host ?? '0.0.0.0', debug: top.data.server.debug },
+    sources,
+    demo: false,
+  };
+}
+
+/** Reads and validates a JSON or YAML configuration file. */
+export function loadConfigFile(path: string, vendors: ReadonlyMap<string, VendorModule>, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read configuration file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = extname(path) === '.json' ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new ConfigError(`cannot parse configuration file ${path}: ${(err as Error).message}`);
+  }
+  return parseConfig(raw, vendors, env);
+}

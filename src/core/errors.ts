@@ -1,0 +1,87 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+/** The public error codes; nothing else reaches a client in `extensions.code`. */
+export type PublicErrorCode =
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'UNSUPPORTED_BY_VENDOR'
+  | 'VENDOR_UNAVAILABLE'
+  | 'VENDOR_TIMEOUT'
+  | 'VENDOR_AUTH_FAILED'
+  | 'VENDOR_RATE_LIMITED'
+  | 'UPSTREAM_OUTCOME_UNKNOWN'
+  | 'INTERNAL_SERVER_ERROR';
+
+/**
+ * The one error type of pbx-graph. `message` is written by us, never copied from a vendor body, so
+ * it is safe to show; `pbx` names the source it concerns.
+ */
+export class PbxError extends Error {
+  constructor(
+    /** Public code. */
+    readonly code: PublicErrorCode,
+    message: string,
+    /** Source id the error concerns, if any. */
+    readonly pbx?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PbxError';
+  }
+
+  /** As a GraphQLError with the public extensions. */
+  toGraphQLError(): GraphQLError {
+    return new GraphQLError(this.message, {
+      extensions: { code: this.code, ...(this.pbx ? { pbx: this.pbx } : {}) },
+    });
+  }
+}
+
+/** Shorthand for NOT_FOUND. */
+export const notFound = (what: string, pbx?: string): PbxError =>
+  new PbxError('NOT_FOUND', `${what} not found`, pbx);
+
+/** Shorthand for BAD_USER_INPUT. */
+export const badInput = (message: string, pbx?: string): PbxError =>
+  new PbxError('BAD_USER_INPUT', message, pbx);
+
+/** Shorthand for UNSUPPORTED_BY_VENDOR. */
+export const unsupported = (what: string, vendor: string, pbx: string): PbxError =>
+  new PbxError('UNSUPPORTED_BY_VENDOR', `${what} is not supported by the ${vendor} API`, pbx);
+
+const GRAPHQL_OWN_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+]);
+
+/**
+ * Apollo's `formatError`: the single exit for errors. Our own errors keep their code, message and
+ * source; GraphQL's own request errors (parse, validation, variables) pass; anything else is masked
+ * to INTERNAL_SERVER_ERROR, so no vendor body, URL, token or stack trace reaches a client.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  if (original instanceof PbxError) {
+    return { message: original.message, ...base, extensions: { code: original.code, ...(original.pbx ? { pbx: original.pbx } : {}) } };
+  }
+  const code = formatted.extensions?.['code'];
+  if (typeof code === 'string' && GRAPHQL_OWN_CODES.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {
+    return { message: formatted.message, ...base, extensions: { code } };
+  }
+  if (original instanceof GraphQLError && code === undefined && !original.originalError) {
+    // graphql-js validation/parse errors raised before execution carry no code yet.
+    return { message: formatted.message, ...base, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+  }
+  return { message: 'Internal server error', ...base, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,180 @@
+import http from 'node:http';
+import https from 'node:https';
+import { got, HTTPError, ParseError, RequestError, TimeoutError, type Got, type OptionsInit } from 'got';
+import { PbxError, type PublicErrorCode } from './errors.ts';
+import { countVendorCall } from './request-scope.ts';
+import type { Logger } from './logger.ts';
+
+/** A vendor's reading of an answer: a public code and our own message, or undefined when fine. */
+export type Classification = { code: PublicErrorCode; message: string } | undefined;
+
+/** Observes every vendor call (metrics). */
+export interface CallObserver {
+  /** One call finished (any outcome); `code` is the public error code or undefined on success. */
+  onCall(sourceId: string, durationMs: number, code: PublicErrorCode | undefined): void;
+}
+
+/** Options for one source's HTTP client. */
+export interface SourceHttpOptions {
+  /** Configured source id: named in errors and counters. */
+  sourceId: string;
+  /** Base URL every path is relative to. */
+  baseUrl: string;
+  /** Whole-request timeout in milliseconds (got has none by default). */
+  timeoutMs: number;
+  /** Headers sent on every call (vendor authentication). */
+  headers?: Record<string, string>;
+  /**
+   * The vendor's error vocabulary: reads a status and parsed body (2xx included, for vendors that
+   * answer errors in a 200 envelope) and names the public code. Undefined falls back to the HTTP
+   * status rules below.
+   */
+  classify?: (status: number, body: unknown) => Classification;
+  /** Logger for failed calls (bodies are never logged). */
+  logger: Logger;
+  /** Metrics observer. */
+  observer?: CallObserver;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Query string. */
+  searchParams?: Record<string, string | number | boolean | undefined>;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+  /**
+   * True when repeating the call is harmless (reads, including vendors' POST reads). Only such calls
+   * are retried, and only their timeouts count as VENDOR_TIMEOUT; a non-idempotent call whose
+   * outcome is unknown is UPSTREAM_OUTCOME_UNKNOWN.
+   */
+  idempotent?: boolean;
+}
+
+/** One source's HTTP client: JSON in, JSON out, errors already public. */
+export interface SourceHttp {
+  /** GET a JSON answer (idempotent). */
+  get<T>(path: string, opts?: CallOptions): Promise<T>;
+  /** POST a JSON body and read a JSON answer (non-idempotent unless said). */
+  post<T>(path: string, body: unknown, opts?: CallOptions): Promise<T>;
+  /** Closes the keep-alive sockets. */
+  close(): void;
+}
+
+function fallbackCode(status: number, idempotent: boolean): PublicErrorCode {
+  if (status === 401 || status === 403) return 'VENDOR_AUTH_FAILED';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 408) return idempotent ? 'VENDOR_TIMEOUT' : 'UPSTREAM_OUTCOME_UNKNOWN';
+  if (status === 429) return 'VENDOR_RATE_LIMITED';
+  if (status >= 400 && status < 500) return 'BAD_USER_INPUT';
+  // 503 says the request was not processed; other 5xx on a write leave its outcome unknown.
+  if (status === 503 || idempotent) return 'VENDOR_UNAVAILABLE';
+  return 'UPSTREAM_OUTCOME_UNKNOWN';
+}
+
+const FALLBACK_MESSAGE: Record<PublicErrorCode, string> = {
+  NOT_FOUND: 'not found at the vendor',
+  BAD_USER_INPUT: 'the vendor rejected the request',
+  UNAUTHENTICATED: 'not authenticated',
+  FORBIDDEN: 'forbidden',
+  UNSUPPORTED_BY_VENDOR: 'not supported by the vendor',
+  VENDOR_UNAVAILABLE: 'the vendor API is unavailable',
+  VENDOR_TIMEOUT: 'the vendor API did not answer in time',
+  VENDOR_AUTH_FAILED: 'the vendor refused the configured credentials',
+  VENDOR_RATE_LIMITED: 'the vendor API is rate limiting this source',
+  UPSTREAM_OUTCOME_UNKNOWN: 'the vendor call failed and its outcome is unknown',
+  INTERNAL_SERVER_ERROR: 'internal error',
+};
+
+function parseBody(raw: unknown): unknown {
+  if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) return raw;
+  try {
+    return JSON.parse(raw.toString());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The one place where transport and vendor failures become public errors. The message is ours; the
+ * original error is kept as `cause` for the server log only.
+ */
+export function translate(err: unknown, sourceId: string, idempotent: boolean, classify?: SourceHttpOptions['classify']): PbxError {
+  if (err instanceof PbxError) return err;
+  const make = (code: PublicErrorCode, message?: string) =>
+    new PbxError(code, `${sourceId}: ${message ?? FALLBACK_MESSAGE[code]}`, sourceId, { cause: err });
+  if (err instanceof HTTPError) {
+    const status = err.response.statusCode;
+    const verdict = classify?.(status, parseBody(err.response.body));
+    if (verdict) return make(verdict.code, verdict.message);
+    return make(fallbackCode(status, idempotent));
+  }
+  if (err instanceof TimeoutError) return make(idempotent ? 'VENDOR_TIMEOUT' : 'UPSTREAM_OUTCOME_UNKNOWN');
+  if (err instanceof ParseError) return make('VENDOR_UNAVAILABLE', 'the vendor API answered with a malformed body');
+  if (err instanceof RequestError) {
+    // Refused or unresolvable: nothing was sent, so even a write is known not to have happened.
+    const notSent = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN';
+    return make(notSent || idempotent ? 'VENDOR_UNAVAILABLE' : 'UPSTREAM_OUTCOME_UNKNOWN');
+  }
+  return make('INTERNAL_SERVER_ERROR');
+}
+
+/**
+ * Creates one source's got instance: explicit timeout, keep-alive sockets, retries only for
+ * idempotent calls (once, on connection resets and 502/503/504), and error translation.
+ */
+export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
+  const agent = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  };
+  const prefixUrl = opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`;
+  const client: Got = got.extend({
+    prefixUrl,
+    timeout: { request: opts.timeoutMs },
+    agent,
+    headers: { 'user-agent': 'pbx-graph', ...(opts.headers ?? {}) },
+    throwHttpErrors: true,
+    hooks: {
+      beforeRequest: [() => countVendorCall(opts.sourceId)],
+    },
+  });
+
+  async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions = {}): Promise<T> {
+    const idempotent = co.idempotent ?? method === 'GET';
+    const started = performance.now();
+    const init: OptionsInit = {
+      method,
+      headers: co.headers,
+      retry: idempotent
+        ? { limit: 1, methods: [method], statusCodes: [502, 503, 504], errorCodes: ['ECONNRESET', 'EPIPE'] }
+        : { limit: 0 },
+    };
+    if (co.searchParams) {
+      const sp: Record<string, string | number | boolean> = {};
+      for (const [k, v] of Object.entries(co.searchParams)) if (v !== undefined) sp[k] = v;
+      init.searchParams = sp;
+    }
+    if (method === 'POST') init.json = body;
+    try {
+      const res = (await client(path.replace(/^\//, ''), { ...init, responseType: 'json' })) as { statusCode: number; body: unknown };
+      const verdict = opts.classify?.(res.statusCode, res.body);
+      if (verdict) throw new PbxError(verdict.code, `${opts.sourceId}: ${verdict.message}`, opts.sourceId);
+      opts.observer?.onCall(opts.sourceId, performance.now() - started, undefined);
+      return res.body as T;
+    } catch (err) {
+      const pe = translate(err, opts.sourceId, idempotent, opts.classify);
+      opts.observer?.onCall(opts.sourceId, performance.now() - started, pe.code);
+      opts.logger.warn({ source: opts.sourceId, method, path, code: pe.code, cause: (err as Error)?.name }, 'vendor call failed');
+      throw pe;
+    }
+  }
+
+  return {
+    get: (path, co) => call('GET', path, undefined, co),
+    post: (path, body, co) => call('POST', path, body, co),
+    close: () => {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  };
+}

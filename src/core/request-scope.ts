@@ -1,0 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * What one GraphQL request has cost so far. Carried through async calls by AsyncLocalStorage, so the
+ * shared per-source HTTP clients can count calls for the request that caused them without being
+ * passed a request object (DataLoader batch functions run outside any resolver's arguments).
+ */
+export interface RequestScope {
+  /** Vendor HTTP calls made per source id. */
+  vendorCalls: Map<string, number>;
+}
+
+const storage = new AsyncLocalStorage<RequestScope>();
+
+/** Creates a fresh scope. */
+export function newRequestScope(): RequestScope {
+  return { vendorCalls: new Map() };
+}
+
+/** Runs `fn` with `scope` as the current request scope. */
+export function runInScope<T>(scope: RequestScope, fn: () => T): T {
+  return storage.run(scope, fn);
+}
+
+/** Enters `scope` for the rest of the current async flow (used by the server's request hook). */
+export function enterScope(scope: RequestScope): void {
+  storage.enterWith(scope);
+}
+
+/** The current request scope, if any. */
+export function currentScope(): RequestScope | undefined {
+  return storage.getStore();
+}
+
+/** Counts one vendor call against the current request. */
+export function countVendorCall(sourceId: string): void {
+  const scope = storage.getStore();
+  if (scope) scope.vendorCalls.set(sourceId, (scope.vendorCalls.get(sourceId) ?? 0) + 1);
+}

@@ -1,0 +1,66 @@
+/**
+ * A short-lived, single-flight cache for whole-list vendor answers (vendors with no paging answer
+ * everything at once; paging through the answer must not refetch it for every page). Concurrent
+ * callers of the same key share one vendor call; failures are not cached.
+ */
+export class SingleFlightCache<V> {
+  readonly #entries = new Map<string, { expires: number; value: Promise<V> }>();
+
+  constructor(
+    /** How long a value is kept, ms (0 keeps it only while the call is in flight). */
+    private readonly ttlMs: number,
+    /** Clock, for tests. */
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The cached value of `key`, or the result of `load` (shared with concurrent callers). */
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    const hit = this.#entries.get(key);
+    if (hit && hit.expires > this.now()) return hit.value;
+    const value = load();
+    const entry = { expires: Number.POSITIVE_INFINITY, value };
+    this.#entries.set(key, entry);
+    value.then(
+      () => {
+        entry.expires = this.now() + this.ttlMs;
+        if (this.ttlMs <= 0 && this.#entries.get(key) === entry) this.#entries.delete(key);
+      },
+      () => {
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      },
+    );
+    return value;
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, results in input order. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return results;
+}
+
+/** Pages an in-memory list for vendors that answer everything at once; the cursor is the offset. */
+export function pageArray<T>(all: readonly T[], first: number, after: string | undefined): { items: { node: T; cursor: string }[]; hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number } {
+  const start = after === undefined ? 0 : Number(after) + 1;
+  const from = Number.isInteger(start) && start >= 0 ? start : 0;
+  const slice = all.slice(from, from + first);
+  return {
+    items: slice.map((node, i) => ({ node, cursor: String(from + i) })),
+    hasNextPage: from + first < all.length,
+    hasPreviousPage: from > 0,
+    totalCount: all.length,
+  };
+}

@@ -1,0 +1,166 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SimRequestRecord, SimulatorFault, SimulatorHandle } from './vendor-module.ts';
+
+/** A request as a simulator handler sees it. */
+export interface SimRequest {
+  /** HTTP method. */
+  method: string;
+  /** Path below the simulator's base path, starting with `/`. */
+  path: string;
+  /** Query string. */
+  query: URLSearchParams;
+  /** Lower-cased headers. */
+  headers: http.IncomingHttpHeaders;
+  /** Parsed JSON body (undefined when none or not JSON). */
+  body: unknown;
+}
+
+/** A simulator handler's answer. */
+export interface SimResponse {
+  /** HTTP status. */
+  status: number;
+  /** JSON body. */
+  body: unknown;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+}
+
+/** Options of the shared simulator HTTP server. */
+export interface SimServerOptions {
+  /** Port (0: any). */
+  port?: number;
+  /** Path prefix of the vendor API (e.g. `/api/v2`). */
+  basePath: string;
+  /** Added latency, ms. */
+  latencyMs?: number;
+  /** Vendor logic. */
+  handler: (req: SimRequest) => SimResponse | Promise<SimResponse>;
+}
+
+/**
+ * The plumbing all vendor simulators share: real HTTP on loopback, JSON bodies, request counters, a
+ * bounded request log, in-flight tracking, latency and fault knobs. Vendor logic lives in each
+ * vendor's simulator.ts.
+ */
+export async function startSimServer(opts: SimServerOptions): Promise<SimulatorHandle> {
+  const requests = new Map<string, number>();
+  const log: SimRequestRecord[] = [];
+  let latency = opts.latencyMs ?? 0;
+  let fault: SimulatorFault = 'none';
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const base = opts.basePath.replace(/\/$/, '');
+
+  const server = http.createServer(async (req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        body = undefined;
+      }
+      const url = new URL(req.url ?? '/', 'http://sim');
+      const method = req.method ?? 'GET';
+      if (!url.pathname.startsWith(base)) {
+        send(res, 404, { message: 'no such path' });
+        return;
+      }
+      const path = url.pathname.slice(base.length) || '/';
+      const key = `${method} ${path}`;
+      requests.set(key, (requests.get(key) ?? 0) + 1);
+      log.push({ method, path, query: Object.fromEntries(url.searchParams), body });
+      if (log.length > 10_000) log.shift();
+      if (latency > 0) await sleep(latency);
+      switch (fault) {
+        case 'none':
+          break;
+        case 'error500':
+          // A vendor error body full of things that must never reach a client.
+          send(res, 500, { message: 'internal error', detail: 'db=postgres://admin:sim-canary-secret@10.0.0.1/pbx', trace: 'at /opt/pbx/api.php:42' });
+          return;
+        case 'timeout':
+          await sleep(60_000);
+          if (!res.destroyed) send(res, 504, { message: 'late' });
+          return;
+        case 'garbage':
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('<html>502 Bad Gateway</html>');
+          return;
+        default: {
+          const never: never = fault;
+          throw new Error(`unknown fault ${String(never)}`);
+        }
+      }
+      const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
+      send(res, answer.status, answer.body, answer.headers);
+    } catch (err) {
+      send(res, 500, { message: 'simulator error', error: String(err) });
+    } finally {
+      inFlight--;
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}${base}`,
+    requests,
+    log,
+    totalRequests: () => [...requests.values()].reduce((a, b) => a + b, 0),
+    maxInFlight: () => maxInFlight,
+    resetCounters: () => {
+      requests.clear();
+      log.length = 0;
+      maxInFlight = inFlight;
+    },
+    setFault: (f) => {
+      fault = f;
+    },
+    setLatency: (ms) => {
+      latency = ms;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+/** A deterministic pseudo-random generator (mulberry32), so generated data is the same every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ['Ana', 'Ben', 'Chen', 'Dana', 'Eli', 'Fatima', 'Goran', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lena', 'Mateo', 'Nora', 'Omar', 'Priya'];
+const LAST = ['Andersen', 'Brown', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hansen', 'Ito', 'Jensen', 'Kim', 'Larsen', 'Moreau', 'Nguyen', 'Olsen', 'Petrov'];
+
+/** A generated person's name, deterministic for (seed, index). */
+export function fakeName(rand: () => number): { first: string; last: string } {
+  return { first: FIRST[Math.floor(rand() * FIRST.length)]!, last: LAST[Math.floor(rand() * LAST.length)]! };
+}

@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import type { SourceAdapter } from './adapter.ts';
+import type { SourceHttp, SourceHttpOptions } from './http.ts';
+import type { Logger } from './logger.ts';
+
+/** The keys every source has, whatever its vendor. */
+export interface BaseSourceConfig {
+  /** Source id: letters, digits, `-` and `_`. */
+  id: string;
+  /** Vendor key. */
+  vendor: string;
+  /** Display name (defaults to the id). */
+  name: string;
+  /** Vendor API base URL. */
+  baseUrl: string;
+  /** Whole-request timeout per vendor call, ms. */
+  timeoutMs: number;
+}
+
+/** What an adapter factory is given: no module-level singletons anywhere. */
+export interface AdapterDeps {
+  /** Makes the source's one HTTP client. */
+  createHttp(opts: Omit<SourceHttpOptions, 'logger' | 'observer'>): SourceHttp;
+  /** Logger. */
+  logger: Logger;
+}
+
+/** Knobs every simulator takes. */
+export interface SimulatorOptions {
+  /** Port to listen on (0: any free port). */
+  port?: number;
+  /** Generated extensions per tenant/PBX, in addition to the doc's seed records. */
+  size?: number;
+  /** Delay added to every answer, ms. */
+  latencyMs?: number;
+}
+
+/** One request a simulator served. */
+export interface SimRequestRecord {
+  /** HTTP method. */
+  method: string;
+  /** Path without query. */
+  path: string;
+  /** Query parameters. */
+  query: Record<string, string>;
+  /** Parsed JSON body, if any. */
+  body: unknown;
+}
+
+/** A fault a simulator can inject into its answers. */
+export type SimulatorFault = 'none' | 'error500' | 'timeout' | 'garbage';
+
+/** A running simulator. */
+export interface SimulatorHandle {
+  /** Base URL of the vendor API it serves, as a source's `baseUrl`. */
+  url: string;
+  /** Requests served, by `METHOD path` (path without query). */
+  readonly requests: Map<string, number>;
+  /** Total requests served. */
+  totalRequests(): number;
+  /** The most requests that were in flight at once since the last reset. */
+  maxInFlight(): number;
+  /** The latest requests (at most 10,000), oldest first. */
+  readonly log: SimRequestRecord[];
+  /** Clears the counters. */
+  resetCounters(): void;
+  /** Injects a fault into every answer from now on ('none' to stop). */
+  setFault(fault: SimulatorFault): void;
+  /** Changes the injected latency. */
+  setLatency(ms: number): void;
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * A vendor's whole integration: its config keys, adapter factory, simulator and demo entry. The
+ * registry lists these; nothing else in the server names a vendor.
+ */
+export interface VendorModule<C extends BaseSourceConfig = BaseSourceConfig> {
+  /** Vendor key as written in config. */
+  readonly vendor: string;
+  /** Zod shape of the vendor's own config keys (beyond the base keys). */
+  readonly configShape: z.ZodRawShape;
+  /** Builds the adapter for one validated source config. */
+  createAdapter(config: C, deps: AdapterDeps): SourceAdapter;
+  /** Starts the vendor's simulator on loopback. */
+  startSimulator(opts?: SimulatorOptions): Promise<SimulatorHandle>;
+  /** The demo's source entries (raw config) pointing at a running simulator of this vendor. */
+  demoSources(sim: SimulatorHandle): Record<string, unknown>[];
+}

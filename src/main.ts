@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfigFile, parseConfig, type AppConfig } from './core/config.ts';
+import { createLogger } from './core/logger.ts';
+import { startDemo, type Demo } from './demo.ts';
+import { startGateway } from './server/app.ts';
+import { VENDORS } from './vendors/registry.ts';
+
+/**
+ * Entry point: `--config FILE` or PBX_GRAPH_CONFIG names a JSON/YAML configuration; with neither,
+ * the built-in simulators of every vendor start and the gateway serves them (the demo).
+ */
+async function main(): Promise<void> {
+  const logger = createLogger();
+  const { values } = parseArgs({ options: { config: { type: 'string' } }, strict: true });
+  const path = values.config ?? process.env['PBX_GRAPH_CONFIG'];
+  let config: AppConfig;
+  let demo: Demo | undefined;
+  try {
+    if (path) {
+      config = loadConfigFile(path, VENDORS);
+    } else {
+      demo = await startDemo(VENDORS);
+      config = { ...parseConfig(demo.rawConfig, VENDORS), demo: true };
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`pbx-graph: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const gateway = await startGateway({ config, vendors: VENDORS, logger });
+  logger.info({ url: gateway.url, sources: config.sources.map((s) => `${s.id} (${s.vendor})`), demo: config.demo }, 'pbx-graph ready');
+  if (config.demo) {
+    process.stdout.write(
+      `\npbx-graph demo: built-in simulators of ${[...demo!.simulators.keys()].join(', ')}\n` +
+        `  Apollo Sandbox: ${gateway.url}\n  No configuration given, so no API key is needed (demo only).\n\n`,
+    );
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void (async () => {
+      await gateway.stop();
+      await demo?.stop();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();

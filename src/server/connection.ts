@@ -1,0 +1,100 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { responsePathAsArray } from 'graphql';
+import type { SourceAdapter } from '../core/adapter.ts';
+import { badInput, PbxError, unsupported } from '../core/errors.ts';
+import type { GatewayContext } from './context.ts';
+import type { ConnectionModel, EdgeModel } from './models.ts';
+
+/** Largest page a client may ask for. */
+export const MAX_PAGE_SIZE = 500;
+const MAX_SEARCH = 200;
+
+/** Gateway cursor: which source, the adapter's own cursor there, and whether that source is done. */
+interface CursorState {
+  s: string;
+  c: string;
+  e?: 1;
+}
+
+const encodeCursor = (c: CursorState): string => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): CursorState {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (v && typeof v === 'object' && typeof (v as CursorState).s === 'string' && typeof (v as CursorState).c === 'string') return v as CursorState;
+  } catch {
+    // falls through to the error below
+  }
+  throw badInput('`after` is not a cursor of this connection');
+}
+
+/** Arguments of an extensions connection. */
+export interface ConnectionArgs {
+  /** Search text. */
+  search?: string | null | undefined;
+  /** Page size. */
+  first?: number | null | undefined;
+  /** Gateway cursor. */
+  after?: string | null | undefined;
+}
+
+/**
+ * One page of extensions over one or several sources, in source order. With several sources, a
+ * failing one is skipped and reported with partial data; with one, its error is the field's error.
+ */
+export async function extensionsConnection(sources: readonly SourceAdapter[], args: ConnectionArgs, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<ConnectionModel> {
+  const first = args.first ?? 50;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`);
+  const search = args.search ?? undefined;
+  if (search !== undefined && search.length > MAX_SEARCH) throw badInput(`search must be at most ${MAX_SEARCH} characters`);
+  const single = sources.length === 1;
+
+  let startIndex = 0;
+  let adapterAfter: string | undefined;
+  if (args.after) {
+    const cur = decodeCursor(args.after);
+    const i = sources.findIndex((s) => s.id === cur.s);
+    if (i < 0) throw badInput('`after` is not a cursor of this connection');
+    startIndex = cur.e ? i + 1 : i;
+    adapterAfter = cur.e ? undefined : cur.c;
+  }
+
+  const edges: EdgeModel[] = [];
+  let hasNextPage = false;
+  let hasPreviousPage = Boolean(args.after);
+  let totalCount: number | null = null;
+  for (let i = startIndex; i < sources.length; i++) {
+    const source = sources[i]!;
+    const need = first - edges.length;
+    if (need === 0) {
+      hasNextPage = true;
+      break;
+    }
+    try {
+      if (search !== undefined && !source.capabilities.has('EXTENSION_SEARCH')) throw unsupported('search', source.vendor, source.id);
+      const page = await source.listExtensions({ search, first: need, after: i === startIndex ? adapterAfter : undefined });
+      if (single) {
+        totalCount = page.totalCount;
+        hasPreviousPage = page.hasPreviousPage;
+      }
+      page.items.forEach((item, k) => {
+        ctx.loaders.prime(source, item.node);
+        const last = k === page.items.length - 1 && !page.hasNextPage;
+        edges.push({ cursor: encodeCursor({ s: source.id, c: item.cursor, ...(last ? { e: 1 as const } : {}) }), node: item.node });
+      });
+      if (page.hasNextPage) {
+        hasNextPage = true;
+        break;
+      }
+    } catch (err) {
+      const pe = err instanceof PbxError ? err : new PbxError('INTERNAL_SERVER_ERROR', 'Internal server error', source.id, { cause: err });
+      if (single) throw pe;
+      ctx.partialErrors.push({ error: pe, path: responsePathAsArray(info.path) });
+    }
+  }
+  return {
+    edges,
+    pageInfo: { hasNextPage, hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    totalCount,
+  };
+}

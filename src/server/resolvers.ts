@@ -1,0 +1,247 @@
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { SourceAdapter } from '../core/adapter.ts';
+import { badInput, notFound, PbxError, unsupported } from '../core/errors.ts';
+import { decodeId, encodeId, type GlobalId } from '../core/ids.ts';
+import type { LoaderKind, LoaderValues } from '../core/loaders.ts';
+import type { Capability, Extension, ExtensionDetailField, Group } from '../domain/types.ts';
+import type { Resolvers } from '../generated/graphql.ts';
+import type { GatewayContext } from './context.ts';
+import { extensionsConnection } from './connection.ts';
+import type { GroupModel, HealthModel } from './models.ts';
+
+/*
+ * Resolvers stay thin: route by id to a source, ask a per-request DataLoader, shape the answer.
+ * Vendor knowledge lives in the adapters; batching and priming in core/loaders.ts.
+ */
+
+function sourceOf(ctx: GatewayContext, ext: { sourceId: string }): SourceAdapter {
+  const s = ctx.sources.get(ext.sourceId);
+  // A parent object can only come from a visible source; anything else is a bug, masked.
+  if (!s) throw new Error(`source ${ext.sourceId} vanished`);
+  return s;
+}
+
+function requireCapability(source: SourceAdapter, cap: Capability, what: string): void {
+  if (!source.capabilities.has(cap)) throw unsupported(what, source.vendor, source.id);
+}
+
+/** Loads `kind` for an extension through the request's DataLoader, gated by capability. */
+async function load<K extends LoaderKind>(ctx: GatewayContext, ext: Extension, kind: K, cap: Capability, what: string): Promise<LoaderValues[K]> {
+  const source = sourceOf(ctx, ext);
+  requireCapability(source, cap, what);
+  const loader = ctx.loaders.get(kind, source);
+  if (!loader) throw unsupported(what, source.vendor, source.id);
+  return loader.load(ext.vendorId);
+}
+
+/** A field a partial (list) record may lack: read it, or load the full record once per request. */
+async function detail<F extends ExtensionDetailField>(ctx: GatewayContext, ext: Extension, field: F): Promise<NonNullable<Extension[F]> | null> {
+  const own = ext[field];
+  if (own !== undefined) return own ?? null;
+  if (!ext.partial) return null;
+  const full = await ctx.loaders.get('extension', sourceOf(ctx, ext))!.load(ext.vendorId);
+  return full[field] ?? null;
+}
+
+function gated<F extends ExtensionDetailField>(field: F, cap: Capability, what: string) {
+  return async (ext: Extension, _a: unknown, ctx: GatewayContext) => {
+    requireCapability(sourceOf(ctx, ext), cap, what);
+    return detail(ctx, ext, field);
+  };
+}
+
+function plain<F extends ExtensionDetailField>(field: F) {
+  return (ext: Extension, _a: unknown, ctx: GatewayContext) => detail(ctx, ext, field);
+}
+
+/** Decodes a client id of an expected type; a source the caller cannot see is NOT_FOUND. */
+function routeId(ctx: GatewayContext, id: string, types: readonly GlobalId['type'][]): { gid: GlobalId; source: SourceAdapter } {
+  const gid = decodeId(id);
+  if (!gid || !types.includes(gid.type)) throw badInput('id is not a valid pbx-graph id');
+  const source = ctx.sources.get(gid.sourceId);
+  if (!source) throw notFound(gid.type);
+  return { gid, source };
+}
+
+/** The extension behind a global id (one batched load), or NOT_FOUND. */
+async function extensionById(ctx: GatewayContext, id: string): Promise<Extension> {
+  const { gid, source } = routeId(ctx, id, ['Extension']);
+  if (!source.isValidExtensionId(gid.localId)) throw badInput(`id does not name a ${source.vendor} extension`, source.id);
+  const ext = await ctx.loaders.get('extension', source)!.load(gid.localId);
+  ctx.loaders.prime(source, ext);
+  return ext;
+}
+
+async function groupById(ctx: GatewayContext, id: string): Promise<GroupModel> {
+  const { gid, source } = routeId(ctx, id, ['Group']);
+  const loader = ctx.loaders.get('group', source);
+  if (!loader) throw notFound('Group');
+  return { ...(await loader.load(gid.localId)), sourceId: source.id };
+}
+
+async function groupsOf(sources: readonly SourceAdapter[], ctx: GatewayContext, info: GraphQLResolveInfo): Promise<GroupModel[]> {
+  const lists = await Promise.all(
+    sources.map(async (s) => {
+      try {
+        requireCapability(s, 'GROUPS', 'groups');
+        const groups = (await s.listGroups?.()) ?? [];
+        const loader = ctx.loaders.get('group', s);
+        for (const g of groups) if (g.memberIds !== undefined) loader?.prime(g.vendorId, g);
+        return groups.map((g: Group) => ({ ...g, sourceId: s.id }));
+      } catch (err) {
+        // One source's failure (or lack of groups) never fails the list: partial data plus an error.
+        if (!(err instanceof PbxError)) throw err;
+        if (err.code !== 'UNSUPPORTED_BY_VENDOR' || sources.length === 1) ctx.partialErrors.push({ error: err, path: responsePathAsArray(info.path) });
+        return [];
+      }
+    }),
+  );
+  return lists.flat();
+}
+
+function pbxSources(ctx: GatewayContext, pbx: string | null | undefined): SourceAdapter[] {
+  if (pbx === null || pbx === undefined) return [...ctx.sources.list];
+  const s = ctx.sources.get(pbx);
+  if (!s) throw notFound(`pbx ${JSON.stringify(pbx).slice(0, 80)}`);
+  return [s];
+}
+
+/** The resolver map, typed by codegen. */
+export const resolvers: Resolvers = {
+  Query: {
+    pbxes: (_p, _a, ctx) => [...ctx.sources.list],
+    pbx: (_p, { id }, ctx) => ctx.sources.get(id) ?? null,
+    extensions: (_p, args, ctx, info) => extensionsConnection(pbxSources(ctx, args.pbx), args, ctx, info),
+    extension: (_p, { id }, ctx) => extensionById(ctx, id),
+    async findExtension(_p, { pbx, number, email, phone }, ctx) {
+      const [source] = pbxSources(ctx, pbx);
+      const given = [number, email, phone].filter((v) => v !== undefined && v !== null);
+      if (given.length !== 1) throw badInput('give exactly one of number, email or phone');
+      if (given[0]!.length > 200) throw badInput('lookup value too long');
+      if (email && !source!.capabilities.has('LOOKUP_BY_EMAIL')) throw unsupported('lookup by e-mail', source!.vendor, source!.id);
+      if (phone && !source!.capabilities.has('LOOKUP_BY_PHONE')) throw unsupported('lookup by phone', source!.vendor, source!.id);
+      if (!source!.findExtension) {
+        if (!number) throw unsupported('lookup', source!.vendor, source!.id);
+        // Without a lookup endpoint, a number is found through the vendor's search.
+        requireCapability(source!, 'EXTENSION_SEARCH', 'lookup by number');
+        const page = await source!.listExtensions({ search: number, first: 50 });
+        const hit = page.items.find((i) => i.node.number === number)?.node ?? null;
+        if (hit) ctx.loaders.prime(source!, hit);
+        return hit;
+      }
+      const hit = await source!.findExtension({ number: number ?? undefined, email: email ?? undefined, phone: phone ?? undefined });
+      if (hit) ctx.loaders.prime(source!, hit);
+      return hit;
+    },
+    async node(_p, { id }, ctx) {
+      const { gid, source } = routeId(ctx, id, ['Pbx', 'Extension', 'Group']);
+      switch (gid.type) {
+        case 'Pbx':
+          return { ...source, __typename: 'Pbx' } as never;
+        case 'Extension':
+          return { ...(await extensionById(ctx, id)), __typename: 'Extension' } as never;
+        case 'Group':
+          return { ...(await groupById(ctx, id)), __typename: 'Group' } as never;
+        default:
+          throw notFound('node');
+      }
+    },
+    groups: (_p, { pbx }, ctx, info) => groupsOf(pbxSources(ctx, pbx), ctx, info),
+    group: (_p, { id }, ctx) => groupById(ctx, id),
+  },
+  Node: {
+    __resolveType: (obj) => (obj as { __typename?: 'Pbx' | 'Extension' | 'Group' }).__typename ?? null,
+  },
+  Pbx: {
+    id: (s) => encodeId('Pbx', s.id),
+    sourceId: (s) => s.id,
+    vendor: (s) => s.vendor,
+    name: (s) => s.name,
+    capabilities: (s) => [...s.capabilities].sort(),
+    async health(s): Promise<HealthModel> {
+      const started = performance.now();
+      try {
+        await s.healthCheck();
+        return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10, errorCode: null };
+      } catch (err) {
+        return { ok: false, latencyMs: null, errorCode: err instanceof PbxError ? err.code : 'INTERNAL_SERVER_ERROR' };
+      }
+    },
+    extensions: (s, args, ctx, info) => extensionsConnection([s], args, ctx, info),
+    groups: (s, _a, ctx, info) => groupsOf([s], ctx, info),
+  },
+  Extension: {
+    __resolveReference: (ref, ctx) => extensionById(ctx, (ref as unknown as { id: string }).id),
+    id: (e) => encodeId('Extension', e.sourceId, e.vendorId),
+    pbx: (e, _a, ctx) => sourceOf(ctx, e),
+    vendorId: (e) => e.vendorId,
+    number: (e) => e.number,
+    name: (e) => e.name,
+    restricted: (e) => e.restricted,
+    firstName: plain('firstName'),
+    lastName: plain('lastName'),
+    email: plain('email'),
+    language: plain('language'),
+    enabled: plain('enabled'),
+    callerIds: plain('callerIds'),
+    directNumber: plain('directNumber'),
+    notes: plain('notes'),
+    tenant: plain('tenant'),
+    sipDomain: plain('sipDomain'),
+    lastUpdated: plain('lastUpdated'),
+    outboundDestinations: plain('outboundDestinations'),
+    mobileDelaySeconds: plain('mobileDelaySeconds'),
+    e911: gated('e911', 'E911', 'E911 address'),
+    forwarding: gated('forwarding', 'FORWARDING', 'forwarding rules'),
+    presenceRules: gated('presenceRules', 'FORWARDING', 'presence rules'),
+    officeHours: gated('officeHours', 'OFFICE_HOURS', 'office hours'),
+    subscription: gated('subscription', 'SUBSCRIPTION', 'subscription'),
+    async voicemail(e, _a, ctx) {
+      requireCapability(sourceOf(ctx, e), 'VOICEMAIL', 'voicemail');
+      const settings = await detail(ctx, e, 'voicemail');
+      return settings ? { extension: e, settings } : null;
+    },
+    status: async (e, _a, ctx) => (await load(ctx, e, 'status', 'STATUS', 'status')).status,
+    statusDetail: (e, _a, ctx) => load(ctx, e, 'status', 'STATUS', 'status'),
+    devices: async (e, _a, ctx) => (await load(ctx, e, 'devices', 'DEVICES', 'devices')).map((d) => ({ ...d, sourceId: e.sourceId })),
+    queues: async (e, _a, ctx) =>
+      (await load(ctx, e, 'queues', 'QUEUES', 'queues')).map((m) => ({ ...m, queue: { ...m.queue, sourceId: e.sourceId } })),
+    async groups(e, _a, ctx) {
+      const source = sourceOf(ctx, e);
+      const ids = e.groupIds ?? (await load(ctx, e, 'extensionGroupIds', 'GROUPS', 'groups'));
+      requireCapability(source, 'GROUPS', 'groups');
+      const groups = await ctx.loaders.get('group', source)!.loadMany(ids);
+      return groups.flatMap((g) => (g instanceof Error ? [] : [{ ...g, sourceId: source.id }]));
+    },
+    greetings: (e, _a, ctx) => load(ctx, e, 'greetings', 'GREETINGS', 'greetings'),
+    callStatistics: (e, _a, ctx) => load(ctx, e, 'callStatistics', 'CALL_STATISTICS', 'call statistics'),
+  },
+  Voicemail: {
+    enabled: (v) => v.settings.enabled,
+    mailbox: (v) => v.settings.mailbox,
+    language: (v) => v.settings.language,
+    hasVoicemailPin: (v) => v.settings.hasVoicemailPin,
+    playCallerId: (v) => v.settings.playCallerId,
+    readOutDateTime: (v) => v.settings.readOutDateTime,
+    messages: (v, _a, ctx) => load(ctx, v.extension, 'voicemailMessages', 'VOICEMAIL_MESSAGES', 'voicemail messages'),
+  },
+  Device: {
+    id: (d) => encodeId('Device', d.sourceId, d.vendorId),
+  },
+  Queue: {
+    id: (q) => encodeId('Queue', q.sourceId, q.vendorId),
+  },
+  Group: {
+    id: (g) => encodeId('Group', g.sourceId, g.vendorId),
+    pbx: (g, _a, ctx) => sourceOf(ctx, g),
+    async members(g, _a, ctx) {
+      const source = sourceOf(ctx, g);
+      const ids = g.memberIds ?? (await ctx.loaders.get('group', source)!.load(g.vendorId)).memberIds ?? [];
+      const members = await ctx.loaders.get('extension', source)!.loadMany(ids);
+      return members.flatMap((m) => (m instanceof Error ? [] : [m]));
+    },
+  },
+  StatusDetail: {
+    status: (s) => s.status,
+  },
+};

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { SourceAdapter } from '../../core/adapter.ts';
+import { eachKey, inKeyOrder } from '../../core/batch.ts';
+import { notFound } from '../../core/errors.ts';
+import { pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
+import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
+import type { Capability, Extension } from '../../domain/types.ts';
+import { classifyVitalAnswer, createVitalClient } from './client.ts';
+import { mapCdrSummary, mapDevice, mapExtension, mapQueues, mapVoicemailRecords } from './mappers.ts';
+import type { VitalExtension } from './types.ts';
+
+/** VitalPBX's own config keys. */
+export const vitalConfigShape = {
+  appKey: z.string().min(1),
+  tenant: z.string().min(1),
+  /** Per-extension calls in flight at once (the API has no batch endpoints). */
+  concurrency: z.number().int().min(1).max(64).default(8),
+  /** How long the whole-tenant list answer is reused, ms (the list has no paging). */
+  listCacheMs: z.number().int().min(0).max(600_000).default(5000),
+};
+
+/** A validated VitalPBX source. */
+export type VitalSourceConfig = BaseSourceConfig & { appKey: string; tenant: string; concurrency: number; listCacheMs: number };
+
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
+  'EXTENSION_LIST', 'EXTENSION_SEARCH', 'DEVICES', 'QUEUES', 'VOICEMAIL', 'VOICEMAIL_MESSAGES', 'CALL_STATISTICS',
+]);
+
+/** Extension ids are positive integers. */
+const ID = /^[1-9][0-9]{0,9}$/;
+
+/** Creates the VitalPBX adapter for one source (one tenant). */
+export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): SourceAdapter {
+  const http = deps.createHttp({
+    sourceId: cfg.id,
+    baseUrl: cfg.baseUrl,
+    timeoutMs: cfg.timeoutMs,
+    headers: { 'app-key': cfg.appKey, tenant: cfg.tenant },
+    classify: classifyVitalAnswer,
+  });
+  const client = createVitalClient(http, cfg.id);
+  // The list has no paging or filter: one answer per tenant, shared by pages and concurrent requests.
+  const listCache = new SingleFlightCache<VitalExtension[]>(cfg.listCacheMs);
+  const list = () => listCache.get('all', () => client.listExtensions());
+  const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
+
+  /**
+   * With more than one key, one list call answers them all (the list embeds devices and queues);
+   * a single key costs one small per-extension call instead.
+   */
+  function fromListOr<V>(perId: (id: string) => Promise<V>, fromRecord: (x: VitalExtension) => V) {
+    const single = eachKey(cfg.concurrency, perId);
+    return async (ids: readonly string[]) =>
+      ids.length > 1 ? inKeyOrder(ids, await list(), (x) => String(x.extension_id), fromRecord, missing) : single(ids);
+  }
+
+  return {
+    id: cfg.id,
+    vendor: 'vitalpbx',
+    name: cfg.name,
+    capabilities: CAPABILITIES,
+    isValidExtensionId: (id) => ID.test(id),
+    async listExtensions({ search, first, after }) {
+      let all = (await list()).map((x) => mapExtension(cfg.id, x));
+      if (search) {
+        // VitalPBX has no filter parameter; the whole list is fetched anyway, so filter it here.
+        const q = search.toLowerCase();
+        all = all.filter((e) => e.number.includes(q) || (e.name ?? '').toLowerCase().includes(q) || (e.email ?? '').toLowerCase().includes(q));
+      }
+      return pageArray<Extension>(all, first, after);
+    },
+    loadExtensions: fromListOr(
+      async (id) => {
+        const x = await client.getExtension(id);
+        if (!x) throw missing(id);
+        return mapExtension(cfg.id, x);
+      },
+      (x) => mapExtension(cfg.id, x),
+    ),
+    loadDevices: fromListOr(async (id) => (await client.getDevices(id)).map(mapDevice), (x) => x.devices.map(mapDevice)),
+    loadQueues: fromListOr(async (id) => mapQueues(await client.getQueues(id)), (x) => mapQueues(x.queues_info)),
+    loadVoicemailMessages: eachKey(cfg.concurrency, async (id) => mapVoicemailRecords(await client.getVoicemailRecords(id))),
+    loadCallStatistics: eachKey(cfg.concurrency, async (id) => mapCdrSummary(await client.getCdrSummary(id))),
+    async healthCheck() {
+      await list();
+    },
+    async close() {
+      listCache.clear();
+      http.close();
+    },
+  };
+}
