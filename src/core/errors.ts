@@ -20,15 +20,19 @@ export type PublicErrorCode =
  * it is safe to show; `pbx` names the source it concerns.
  */
 export class PbxError extends Error {
+  /** Internal detail for the adapter (e.g. `token_expired`); never sent to a client. */
+  readonly reason: string | undefined;
+
   constructor(
     /** Public code. */
     readonly code: PublicErrorCode,
     message: string,
     /** Source id the error concerns, if any. */
     readonly pbx?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: string },
   ) {
     super(message, options);
+    this.reason = options?.reason;
     this.name = 'PbxError';
   }
 

@@ -6,7 +6,7 @@ import { countVendorCall } from './request-scope.ts';
 import type { Logger } from './logger.ts';
 
 /** A vendor's reading of an answer: a public code and our own message, or undefined when fine. */
-export type Classification = { code: PublicErrorCode; message: string } | undefined;
+export type Classification = { code: PublicErrorCode; message: string; reason?: string } | undefined;
 
 /** Observes every vendor call (metrics). */
 export interface CallObserver {
@@ -100,12 +100,12 @@ function parseBody(raw: unknown): unknown {
  */
 export function translate(err: unknown, sourceId: string, idempotent: boolean, classify?: SourceHttpOptions['classify']): PbxError {
   if (err instanceof PbxError) return err;
-  const make = (code: PublicErrorCode, message?: string) =>
-    new PbxError(code, `${sourceId}: ${message ?? FALLBACK_MESSAGE[code]}`, sourceId, { cause: err });
+  const make = (code: PublicErrorCode, message?: string, reason?: string) =>
+    new PbxError(code, `${sourceId}: ${message ?? FALLBACK_MESSAGE[code]}`, sourceId, { cause: err, ...(reason ? { reason } : {}) });
   if (err instanceof HTTPError) {
     const status = err.response.statusCode;
     const verdict = classify?.(status, parseBody(err.response.body));
-    if (verdict) return make(verdict.code, verdict.message);
+    if (verdict) return make(verdict.code, verdict.message, verdict.reason);
     return make(fallbackCode(status, idempotent));
   }
   if (err instanceof TimeoutError) return make(idempotent ? 'VENDOR_TIMEOUT' : 'UPSTREAM_OUTCOME_UNKNOWN');
@@ -158,7 +158,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     try {
       const res = (await client(path.replace(/^\//, ''), { ...init, responseType: 'json' })) as { statusCode: number; body: unknown };
       const verdict = opts.classify?.(res.statusCode, res.body);
-      if (verdict) throw new PbxError(verdict.code, `${opts.sourceId}: ${verdict.message}`, opts.sourceId);
+      if (verdict) throw new PbxError(verdict.code, `${opts.sourceId}: ${verdict.message}`, opts.sourceId, verdict.reason ? { reason: verdict.reason } : {});
       opts.observer?.onCall(opts.sourceId, performance.now() - started, undefined);
       return res.body as T;
     } catch (err) {
