@@ -42,9 +42,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Drain in-flight requests, then close vendor sockets and simulators; never hang a deploy.
+    setTimeout(() => {
+      logger.error('graceful shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000).unref();
     void (async () => {
       await gateway.stop();
+      logger.debug('gateway stopped');
       await demo?.stop();
+      logger.info('stopped');
       process.exit(0);
     })();
   };

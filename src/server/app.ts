@@ -111,6 +111,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT (it also stops the demo simulators); two handlers would race.
+    stopOnTerminationSignals: false,
     formatError,
     includeStacktraceInErrorResponses: false,
     plugins: [

@@ -82,7 +82,7 @@ function buildTenant(tenant: number, size: number): TenantData {
   for (let i = 0; i < size; i++) {
     const id = nextId++;
     const { first, last } = fakeName(rand);
-    const number = String(tenant * 1000 + 1000 + i);
+    const number = String(tenant * 10_000 + 3000 + i); // clear of the seed numbers (100, 101, 2000)
     const x = makeExtension(tenant, id, number, `${first} ${last}`, `${first}.${last}${i}@t${tenant}.example.com`.toLowerCase());
     x.devices = [{ device_id: String(10_000 + id), extension_id: String(id), profile_id: '1', user: number, secret: `s${Math.floor(rand() * 1e9)}`, description: x.name, ring_device: 'yes', technology: rand() < 0.8 ? 'pjsip' : 'sip', assigned_exten: number, tenant_id: String(tenant), device_name: number }];
     const q = queueNames.filter(() => rand() < 0.3);

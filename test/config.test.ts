@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfigFile, parseConfig } from '../src/core/config.ts';
+import { VENDORS } from '../src/vendors/registry.ts';
+
+const vital = { id: 'hq', vendor: 'vitalpbx', baseUrl: 'http://pbx.example/api/v2', appKey: '${VITALPBX_APP_KEY}', tenant: '1' };
+const env = { VITALPBX_APP_KEY: 'k-123' };
+
+function throwsConfig(fn: () => unknown, ...fragments: string[]): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    for (const f of fragments) assert.ok(err.message.includes(f), `message ${JSON.stringify(err.message)} lacks ${JSON.stringify(f)}`);
+    return true;
+  });
+}
+
+describe('configuration', () => {
+  test('the documented shape parses, reading ${NAME} from the environment', () => {
+    const cfg = parseConfig({ server: { port: 4000 }, sources: [vital] }, VENDORS, env);
+    assert.equal(cfg.server.port, 4000);
+    assert.equal(cfg.sources[0]!.id, 'hq');
+    assert.equal((cfg.sources[0] as unknown as { appKey: string }).appKey, 'k-123');
+    assert.equal(cfg.sources[0]!.timeoutMs, 5000);
+    assert.equal(cfg.sources[0]!.name, 'hq');
+  });
+
+  test('PORT overrides the port; a bad PORT is named', () => {
+    assert.equal(parseConfig({ sources: [vital] }, VENDORS, { ...env, PORT: '5123' }).server.port, 5123);
+    throwsConfig(() => parseConfig({ sources: [vital] }, VENDORS, { ...env, PORT: 'http' }), 'PORT', '"http"');
+  });
+
+  test('a missing field names the field', () => {
+    const { appKey: _drop, ...noKey } = vital;
+    throwsConfig(() => parseConfig({ sources: [noKey] }, VENDORS, env), 'sources[0].appKey', 'missing');
+    throwsConfig(() => parseConfig({ server: { port: 1 } }, VENDORS, env), 'sources');
+  });
+
+  test('an unknown vendor names the field, the value and the choices', () => {
+    throwsConfig(() => parseConfig({ sources: [{ ...vital, vendor: 'asterisk' }] }, VENDORS, env), 'sources[0].vendor', '"asterisk"', 'vitalpbx');
+  });
+
+  test('an unknown environment variable names the field and the variable', () => {
+    throwsConfig(() => parseConfig({ sources: [vital] }, VENDORS, {}), 'sources[0].appKey', 'VITALPBX_APP_KEY');
+  });
+
+  test('bad values name field and value; secret values are not echoed', () => {
+    throwsConfig(() => parseConfig({ sources: [{ ...vital, baseUrl: 'ftp://x' }] }, VENDORS, env), 'sources[0].baseUrl', '"ftp://x"');
+    throwsConfig(() => parseConfig({ sources: [{ ...vital, id: 'no spaces' }] }, VENDORS, env), 'sources[0].id', '"no spaces"');
+    throwsConfig(() => parseConfig({ server: { port: 99999 }, sources: [vital] }, VENDORS, env), 'server.port', '99999');
+    assert.throws(() => parseConfig({ sources: [{ ...vital, appKey: 42 }] }, VENDORS, env), (e: Error) => e.message.includes('sources[0].appKey') && !e.message.includes('42'));
+  });
+
+  test('unknown keys (typos) and duplicate ids fail fast', () => {
+    throwsConfig(() => parseConfig({ sources: [{ ...vital, tennant: '1' }] }, VENDORS, env), 'sources[0]', 'tennant');
+    throwsConfig(() => parseConfig({ sources: [vital, vital] }, VENDORS, env), 'sources[1].id', 'duplicate');
+  });
+
+  test('JSON and YAML files load the same; an unreadable file is named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pbxg-'));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ sources: [vital] }));
+    writeFileSync(join(dir, 'c.yaml'), `sources:\n  - id: hq\n    vendor: vitalpbx\n    baseUrl: http://pbx.example/api/v2\n    appKey: \${VITALPBX_APP_KEY}\n    tenant: "1"\n`);
+    assert.deepEqual(loadConfigFile(join(dir, 'c.json'), VENDORS, env), loadConfigFile(join(dir, 'c.yaml'), VENDORS, env));
+    throwsConfig(() => loadConfigFile(join(dir, 'nope.yaml'), VENDORS, env), 'nope.yaml');
+    writeFileSync(join(dir, 'bad.json'), '{ nope');
+    throwsConfig(() => loadConfigFile(join(dir, 'bad.json'), VENDORS, env), 'bad.json');
+  });
+});
