@@ -31,6 +31,9 @@ async function main(): Promise<void> {
   }
   const gateway = await startGateway({ config, vendors: VENDORS, logger });
   logger.info({ url: gateway.url, sources: config.sources.map((s) => `${s.id} (${s.vendor})`), demo: config.demo }, 'pbx-graph ready');
+  if (config.apiKeys.length === 0 && !config.demo) {
+    logger.warn('no apiKeys configured: every caller can read every source');
+  }
   if (config.demo) {
     process.stdout.write(
       `\npbx-graph demo: built-in simulators of ${[...demo!.simulators.keys()].join(', ')}\n` +

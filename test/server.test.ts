@@ -17,7 +17,7 @@ describe('the HTTP server', () => {
     stack.reset();
     const res = await fetch(stack.gateway.url.replace('/graphql', '/health'));
     assert.equal(res.status, 200);
-    assert.equal((await res.json()).status, 'ok');
+    assert.equal(((await res.json()) as any).status, 'ok');
     assert.equal(stack.sims.get('vitalpbx')!.totalRequests(), 0);
   });
 
@@ -105,7 +105,7 @@ describe('the process', () => {
     }
     assert.ok(url, `demo did not start: ${run.output()}`);
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ pbxes { vendor } }' }) });
-    const body = await res.json();
+    const body = (await res.json()) as any;
     assert.ok(body.data.pbxes.length >= 1);
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0);

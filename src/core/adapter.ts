@@ -77,6 +77,8 @@ export interface SourceAdapter {
   loadGreetings?: BatchFn<Greeting[]>;
   /** Call statistics by vendor id. */
   loadCallStatistics?: BatchFn<CallStatistics>;
+  /** Drops cached vendor answers (whole-list caches); absent when the adapter caches nothing. */
+  clearCache?(): void;
   /** One cheap call that proves the vendor answers with these credentials. */
   healthCheck(): Promise<void>;
   /** Releases sockets and timers. */

@@ -14,12 +14,57 @@ export interface AppConfig {
     host: string;
     /** Report vendor calls per source in response `extensions`. */
     debug: boolean;
+    /** Introspection on (default: on, off when NODE_ENV=production). */
+    introspection: boolean;
+    /** Apollo Sandbox landing page on (default: on, off when NODE_ENV=production). */
+    landingPage: boolean;
+    /** Largest request body, bytes. */
+    bodyLimitBytes: number;
+    /** NODE_ENV=production: no field suggestions, and the defaults above turn off. */
+    production: boolean;
   };
+  /** Operation limits (graphql-armor plus root fields). */
+  limits: Limits;
+  /** API keys; empty means no authentication (the demo). */
+  apiKeys: ApiKeyConfig[];
+  /** Per-key token bucket. */
+  rateLimit: { capacity: number; refillPerSecond: number };
   /** PBX sources, each validated by its vendor's own keys. */
   sources: BaseSourceConfig[];
   /** True when the sources are the built-in simulators (no configuration given). */
   demo: boolean;
 }
+
+/** Operation limits. */
+export interface Limits {
+  /** Most lexical tokens in a document. */
+  maxTokens: number;
+  /** Deepest selection. */
+  maxDepth: number;
+  /** Most aliases. */
+  maxAliases: number;
+  /** Most root fields in one operation. */
+  maxRootFields: number;
+  /** Most directives. */
+  maxDirectives: number;
+  /** Highest static cost (graphql-armor cost model). */
+  maxCost: number;
+}
+
+/** One API key of the gateway. */
+export interface ApiKeyConfig {
+  /** Name, shown in logs (never the key). */
+  name: string;
+  /** The key itself. */
+  key: string;
+  /** `read` (queries) and/or `write` (mutations). */
+  scopes: ('read' | 'write')[];
+  /** Source ids this key may see; absent means all. */
+  sources?: string[] | undefined;
+}
+
+/** Default limits (README lists them). */
+export const DEFAULT_LIMITS: Limits = { maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxRootFields: 20, maxDirectives: 20, maxCost: 20_000 };
 
 /** A configuration error: names the field and the value at fault. */
 export class ConfigError extends Error {
@@ -44,13 +89,44 @@ const serverSchema = z
     port: z.number().int().min(0).max(65535).default(4000),
     host: z.string().min(1).optional(),
     debug: z.boolean().default(false),
+    introspection: z.boolean().optional(),
+    landingPage: z.boolean().optional(),
+    bodyLimitBytes: z.number().int().min(1024).max(10_000_000).default(100_000),
   })
   .strict()
-  .default({ port: 4000, debug: false });
+  .default({ port: 4000, debug: false, bodyLimitBytes: 100_000 });
+
+const limit = (def: number, max: number) => z.number().int().min(1).max(max).default(def);
+const limitsSchema = z
+  .object({
+    maxTokens: limit(DEFAULT_LIMITS.maxTokens, 100_000),
+    maxDepth: limit(DEFAULT_LIMITS.maxDepth, 100),
+    maxAliases: limit(DEFAULT_LIMITS.maxAliases, 1000),
+    maxRootFields: limit(DEFAULT_LIMITS.maxRootFields, 1000),
+    maxDirectives: limit(DEFAULT_LIMITS.maxDirectives, 1000),
+    maxCost: limit(DEFAULT_LIMITS.maxCost, 10_000_000),
+  })
+  .strict()
+  .default(DEFAULT_LIMITS);
+
+const apiKeySchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ., - or _'),
+    key: z.string().min(16, 'must be at least 16 characters'),
+    scopes: z.array(z.enum(['read', 'write'])).min(1),
+    sources: z.array(z.string()).optional(),
+  })
+  .strict();
 
 const topSchema = z
   .object({
     server: serverSchema,
+    limits: limitsSchema,
+    apiKeys: z.array(apiKeySchema).default([]),
+    rateLimit: z
+      .object({ capacity: z.number().int().min(1).max(1_000_000).default(120), refillPerSecond: z.number().positive().max(1_000_000).default(20) })
+      .strict()
+      .default({ capacity: 120, refillPerSecond: 20 }),
     sources: z.array(z.record(z.string(), z.unknown())).min(1, 'at least one source is needed'),
   })
   .strict();
@@ -121,8 +197,29 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`invalid configuration: PORT: must be a port number (value: ${JSON.stringify(envPort)})`);
     port = n;
   }
+  const keys = top.data.apiKeys;
+  keys.forEach((k, i) => {
+    for (const [j, sid] of (k.sources ?? []).entries()) {
+      if (!seen.has(sid)) throw new ConfigError(`invalid configuration: apiKeys[${i}].sources[${j}]: no such source (value: ${JSON.stringify(sid)})`);
+    }
+    if (keys.findIndex((o) => o.name === k.name) !== i) throw new ConfigError(`invalid configuration: apiKeys[${i}].name: duplicate key name (value: ${JSON.stringify(k.name)})`);
+    if (keys.findIndex((o) => o.key === k.key) !== i) throw new ConfigError(`invalid configuration: apiKeys[${i}].key: the same key is configured twice`);
+  });
+  const production = env['NODE_ENV'] === 'production';
+  const srv = top.data.server;
   return {
-    server: { port, host: top.data.server.host ?? '0.0.0.0', debug: top.data.server.debug },
+    server: {
+      port,
+      host: srv.host ?? '0.0.0.0',
+      debug: srv.debug,
+      introspection: srv.introspection ?? !production,
+      landingPage: srv.landingPage ?? !production,
+      bodyLimitBytes: srv.bodyLimitBytes,
+      production,
+    },
+    limits: top.data.limits,
+    apiKeys: keys,
+    rateLimit: top.data.rateLimit,
     sources,
     demo: false,
   };

@@ -391,6 +391,22 @@ export type HoursScope =
   /** Outside office hours. */
   | 'OUTSIDE_OFFICE_HOURS';
 
+/** Operations that change state. They need an API key with the `write` scope. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Drops the gateway's short-lived cached vendor answers of one source (for example a whole-list
+   * answer kept so paging does not refetch it), so the next query reads fresh data from the vendor.
+   */
+  refreshPbx: Maybe<Pbx>;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationRefreshPbxArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** An object with a globally unique, opaque id (Relay Global Object Identification). */
 export type Node = {
   /** The opaque global id: pass it back to `node(id:)` to fetch this object again. */
@@ -778,6 +794,7 @@ export type ResolversTypes = {
   Greeting: ResolverTypeWrapper<Greeting>;
   Group: ResolverTypeWrapper<GroupModelModel>;
   HoursScope: HoursScope;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OfficeHours: ResolverTypeWrapper<OfficeHours>;
   OfficeHoursDay: ResolverTypeWrapper<OfficeHoursDay>;
@@ -815,6 +832,7 @@ export type ResolversParentTypes = {
   ForwardingRule: ForwardingRule;
   Greeting: Greeting;
   Group: GroupModelModel;
+  Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   OfficeHours: OfficeHours;
   OfficeHoursDay: OfficeHoursDay;
@@ -973,6 +991,10 @@ export type GroupResolvers<ContextType = GatewayContext, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  refreshPbx?: Resolver<Maybe<ResolversTypes['Pbx']>, ParentType, ContextType, RequireFields<MutationRefreshPbxArgs, 'id'>>;
+};
+
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
   __resolveType: TypeResolveFn<'Extension' | 'Group' | 'Pbx', ParentType, ContextType>;
 };
@@ -1081,6 +1103,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ForwardingRule?: ForwardingRuleResolvers<ContextType>;
   Greeting?: GreetingResolvers<ContextType>;
   Group?: GroupResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   OfficeHours?: OfficeHoursResolvers<ContextType>;
   OfficeHoursDay?: OfficeHoursDayResolvers<ContextType>;

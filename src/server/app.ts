@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { SourceAdapter } from '../core/adapter.ts';
 import type { AppConfig } from '../core/config.ts';
 import { formatError } from '../core/errors.ts';
@@ -11,7 +13,9 @@ import type { Logger } from '../core/logger.ts';
 import { newRequestScope, runInScope } from '../core/request-scope.ts';
 import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
 import { createContext, type GatewayContext } from './context.ts';
+import { createMetrics } from './metrics.ts';
 import { buildSchema } from './schema.ts';
+import { ApiKeys, operationLimits, RateLimiter, scopePlugin } from './security.ts';
 
 /** What the gateway is built from. */
 export interface GatewayDeps {
@@ -36,9 +40,6 @@ export interface Gateway {
   /** Stops accepting requests, drains the in-flight ones, closes vendor sockets. */
   stop(): Promise<void>;
 }
-
-/** Largest request body accepted, bytes. */
-const MAX_BODY_BYTES = 1_000_000;
 
 /** Builds one adapter per configured source through its vendor's factory. */
 export function createAdapters(sources: readonly BaseSourceConfig[], deps: Pick<GatewayDeps, 'vendors' | 'logger' | 'observer'>): SourceAdapter[] {
@@ -85,92 +86,163 @@ const vendorCallsPlugin: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
-async function readBody(req: http.IncomingMessage): Promise<string | null> {
+/** Records the operation name for the request log line. */
+const operationNamePlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, request, contextValue }) {
+        contextValue.meta.operationName = operation?.name?.value ?? request.operationName ?? null;
+      },
+    };
+  },
+};
+
+async function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return null;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
+    if (size > limit) return null;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
+
+const refuse = (res: http.ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 
 /** Starts Apollo Server as a Federation 2 subgraph on plain node:http, with /health. */
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { config, logger } = deps;
-  const sources = createAdapters(config.sources, deps);
+  const metrics = createMetrics();
+  const observer = deps.observer ?? metrics;
+  const sources = createAdapters(config.sources, { ...deps, observer });
+  const keys = new ApiKeys(config.apiKeys);
+  const limiter = new RateLimiter(config.rateLimit.capacity, config.rateLimit.refillPerSecond);
+  const limits = operationLimits(config.limits, config.server.production);
   const httpServer = http.createServer();
-  const production = process.env['NODE_ENV'] === 'production';
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
     csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT (it also stops the demo simulators); two handlers would race.
     stopOnTerminationSignals: false,
+    allowBatchedHttpRequests: false,
+    introspection: config.server.introspection,
     formatError,
     includeStacktraceInErrorResponses: false,
+    validationRules: limits.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+      config.server.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      ...limits.plugins,
+      scopePlugin,
+      operationNamePlugin,
       partialErrorsPlugin,
       ...(config.server.debug ? [vendorCallsPlugin] : []),
     ],
   });
   await apollo.start();
 
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<{ caller?: string; ctx?: GatewayContext }> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/health') {
+      sendJson(res, 200, { status: 'ok' });
+      return {};
+    }
+    if (url.pathname === '/metrics') {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(text);
+      return {};
+    }
+    if (url.pathname !== '/graphql' && url.pathname !== '/') {
+      sendJson(res, 404, { error: 'not found' });
+      return {};
+    }
+    // A browser opening the page needs no key: the landing page holds no data (and is off in production).
+    const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query');
+    const caller = wantsPage ? null : keys.authenticate(req.headers);
+    if (!wantsPage && !caller) {
+      refuse(res, 401, 'UNAUTHENTICATED', 'a valid API key is required (Authorization: Bearer <key> or x-api-key)', { 'www-authenticate': 'Bearer' });
+      return {};
+    }
+    if (caller) {
+      const wait = limiter.take(keys.enabled ? `key:${caller.name}` : `ip:${req.socket.remoteAddress ?? ''}`);
+      if (wait > 0) {
+        refuse(res, 429, 'RATE_LIMITED', 'too many requests for this API key', { 'retry-after': String(wait) });
+        return { caller: caller.name };
+      }
+    }
+    const raw = await readBody(req, config.server.bodyLimitBytes);
+    if (raw === null) {
+      refuse(res, 413, 'BAD_REQUEST', 'request body too large');
+      return { caller: caller?.name };
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    let body: unknown = raw;
+    if ((headers.get('content-type') ?? '').includes('application/json') && raw !== '') {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        refuse(res, 400, 'BAD_REQUEST', 'malformed JSON body');
+        return { caller: caller?.name };
+      }
+    }
+    const scope = newRequestScope();
+    let ctx: GatewayContext | undefined;
+    const result = await runInScope(scope, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+        context: async () => {
+          ctx = createContext(sources, caller ?? { name: 'anonymous', scopes: new Set(), sources: new Set() }, scope, requestId);
+          return ctx;
+        },
+      }),
+    );
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+    return { caller: caller?.name, ctx };
+  }
+
   httpServer.on('request', (req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname === '/health') {
-        sendJson(res, 200, { status: 'ok', sources: sources.map((s) => s.id) });
-        return;
-      }
-      if (url.pathname !== '/graphql' && url.pathname !== '/') {
-        sendJson(res, 404, { error: 'not found' });
-        return;
-      }
-      const raw = await readBody(req);
-      if (raw === null) {
-        sendJson(res, 413, { errors: [{ message: 'request body too large', extensions: { code: 'BAD_REQUEST' } }] });
-        return;
-      }
-      const headers = new HeaderMap();
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-      let body: unknown = raw;
-      if ((headers.get('content-type') ?? '').includes('application/json') && raw !== '') {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          sendJson(res, 400, { errors: [{ message: 'malformed JSON body', extensions: { code: 'BAD_REQUEST' } }] });
-          return;
-        }
-      }
-      const scope = newRequestScope();
-      const result = await runInScope(scope, () =>
-        apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-          context: async () => createContext(sources, scope),
-        }),
-      );
-      for (const [k, v] of result.headers) res.setHeader(k, v);
-      res.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') {
-        res.end(result.body.string);
-      } else {
-        for await (const chunk of result.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
-    })().catch((err: unknown) => {
-      logger.error({ err }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.end();
-    });
+    const started = performance.now();
+    const header = req.headers['x-request-id'];
+    const requestId = typeof header === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(header) ? header : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    handle(req, res, requestId)
+      .then(({ caller, ctx }) => {
+        if (req.url === '/health' || req.url === '/metrics') return;
+        logger.info(
+          {
+            requestId,
+            key: caller ?? null,
+            operation: ctx?.meta.operationName ?? null,
+            status: res.statusCode,
+            vendorCalls: ctx ? Object.fromEntries(ctx.scope.vendorCalls) : {},
+            durationMs: Math.round((performance.now() - started) * 10) / 10,
+          },
+          'request',
+        );
+      })
+      .catch((err: unknown) => {
+        logger.error({ requestId, err: err instanceof Error ? err.name : 'error' }, 'request failed');
+        if (!res.headersSent) refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+        else res.end();
+      });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@ import type { SourceAdapter } from '../core/adapter.ts';
 import type { PbxError } from '../core/errors.ts';
 import { Loaders } from '../core/loaders.ts';
 import type { RequestScope } from '../core/request-scope.ts';
+import type { Caller } from './security.ts';
 
 /** The sources one request may see, in configuration order. */
 export class VisibleSources {
@@ -28,11 +29,21 @@ export interface GatewayContext {
   loaders: Loaders;
   /** Vendor-call accounting of this request. */
   scope: RequestScope;
+  /** Who is asking. */
+  caller: Caller;
+  /** Request id (logs). */
+  requestId: string;
+  /** Filled in as the request runs (a shared object: Apollo shallow-copies the context). */
+  meta: { operationName: string | null };
   /** Errors of sources that failed while others answered (a list field keeps its data). */
   partialErrors: { error: PbxError; path: ReadonlyArray<string | number> }[];
 }
 
-/** Builds a request's context. */
-export function createContext(sources: readonly SourceAdapter[], scope: RequestScope): GatewayContext {
-  return { sources: new VisibleSources(sources), loaders: new Loaders(), scope, partialErrors: [] };
+/**
+ * Builds a request's context. A key limited to some sources sees only those, everywhere: every
+ * resolver reaches sources through `sources`, so another source's id is NOT_FOUND with no vendor call.
+ */
+export function createContext(all: readonly SourceAdapter[], caller: Caller, scope: RequestScope, requestId: string): GatewayContext {
+  const visible = caller.sources ? all.filter((s) => caller.sources!.has(s.id)) : all;
+  return { sources: new VisibleSources(visible), loaders: new Loaders(), scope, caller, requestId, meta: { operationName: null }, partialErrors: [] };
 }

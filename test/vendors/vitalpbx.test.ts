@@ -71,7 +71,7 @@ describe('VitalPBX end to end', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const r = await stack.gql(LIST_QUERY, { first: 40, after });
+      const r: any = await stack.gql(LIST_QUERY, { first: 40, after });
       assert.equal(r.errors, undefined);
       seen.push(...r.data.extensions.edges.map((e: { node: { number: string } }) => e.node.number));
       if (!r.data.extensions.pageInfo.hasNextPage) break;
@@ -131,7 +131,7 @@ describe('VitalPBX failures give typed errors and keep the other sources', () =>
   let gateway: Gateway;
   const gql = async (query: string) => {
     const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    return { status: res.status, text: await res.clone().text(), ...(await res.json()) } as any;
+    return { status: res.status, text: await res.clone().text(), ...((await res.json()) as object) } as any;
   };
   before(async () => {
     good = await startVitalSimulator({ size: 5 });
@@ -184,10 +184,10 @@ describe('VitalPBX failures give typed errors and keep the other sources', () =>
   test('the simulator enforces tenant and app-key like the vendor', async () => {
     const noKey = await fetch(`${good.url}/extensions`, { headers: { tenant: '1' } });
     assert.equal(noKey.status, 401);
-    assert.equal((await noKey.json()).status, 'failure');
+    assert.equal(((await noKey.json()) as any).status, 'failure');
     const noTenant = await fetch(`${good.url}/extensions`, { headers: { 'app-key': VITAL_SIM_APP_KEY, tenant: '9' } });
     assert.equal(noTenant.status, 404);
-    const t2 = await (await fetch(`${good.url}/extensions`, { headers: { 'app-key': VITAL_SIM_APP_KEY, tenant: '2' } })).json();
+    const t2: any = await (await fetch(`${good.url}/extensions`, { headers: { 'app-key': VITAL_SIM_APP_KEY, tenant: '2' } })).json();
     assert.ok(t2.data.every((x: any) => x.tenant_id === 2));
   });
 });

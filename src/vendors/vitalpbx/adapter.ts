@@ -81,6 +81,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
     loadQueues: fromListOr(async (id) => mapQueues(await client.getQueues(id)), (x) => mapQueues(x.queues_info)),
     loadVoicemailMessages: eachKey(cfg.concurrency, async (id) => mapVoicemailRecords(await client.getVoicemailRecords(id))),
     loadCallStatistics: eachKey(cfg.concurrency, async (id) => mapCdrSummary(await client.getCdrSummary(id))),
+    clearCache: () => listCache.clear(),
     async healthCheck() {
       await list();
     },
