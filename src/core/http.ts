@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { got, HTTPError, ParseError, RequestError, TimeoutError, type Got, type OptionsInit } from 'got';
 import { PbxError, type PublicErrorCode } from './errors.ts';
-import { countVendorCall } from './request-scope.ts';
+import { countVendorCall, currentScope } from './request-scope.ts';
 import type { Logger } from './logger.ts';
 
 /** A vendor's reading of an answer: a public code and our own message, or undefined when fine. */
@@ -169,9 +169,26 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     }
   }
 
+  /**
+   * Within one GraphQL request, an identical idempotent call already in flight is joined rather than
+   * sent again (two resolvers asking the same thing before a loader could batch them). Scoped to the
+   * request, so one caller never receives an answer fetched for another.
+   */
+  function shared<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions = {}): Promise<T> {
+    const scope = currentScope();
+    const idempotent = co.idempotent ?? method === 'GET';
+    if (!scope || !idempotent) return call<T>(method, path, body, co);
+    const key = JSON.stringify([opts.sourceId, method, path, co.searchParams ?? null, body ?? null, co.headers ?? null]);
+    const hit = scope.inflight.get(key);
+    if (hit) return hit as Promise<T>;
+    const p = call<T>(method, path, body, co).finally(() => scope.inflight.delete(key));
+    scope.inflight.set(key, p);
+    return p;
+  }
+
   return {
-    get: (path, co) => call('GET', path, undefined, co),
-    post: (path, body, co) => call('POST', path, body, co),
+    get: (path, co) => shared('GET', path, undefined, co),
+    post: (path, body, co) => shared('POST', path, body, co),
     close: () => {
       agent.http.destroy();
       agent.https.destroy();

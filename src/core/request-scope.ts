@@ -8,13 +8,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestScope {
   /** Vendor HTTP calls made per source id. */
   vendorCalls: Map<string, number>;
+  /** Identical idempotent vendor calls in flight for this request, shared instead of repeated. */
+  inflight: Map<string, Promise<unknown>>;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
 
 /** Creates a fresh scope. */
 export function newRequestScope(): RequestScope {
-  return { vendorCalls: new Map() };
+  return { vendorCalls: new Map(), inflight: new Map() };
 }
 
 /** Runs `fn` with `scope` as the current request scope. */
