@@ -21,6 +21,14 @@ describe('the HTTP server', () => {
     assert.equal(stack.sims.get('vitalpbx')!.totalRequests(), 0);
   });
 
+  test('/metrics counts vendor calls, errors and latency per source', async () => {
+    await stack.gql(`{ extensions(pbx: "vital-hq", first: 1) { edges { node { number } } } }`);
+    const text = await (await fetch(stack.gateway.url.replace('/graphql', '/metrics'))).text();
+    assert.match(text, /pbxgraph_vendor_calls_total\{source="vital-hq"\} [1-9]/);
+    assert.match(text, /pbxgraph_vendor_call_duration_seconds_count\{source="vital-hq"\} [1-9]/);
+    assert.match(text, /# TYPE pbxgraph_vendor_errors_total counter/);
+  });
+
   test('a browser gets the Apollo Sandbox landing page', async () => {
     const res = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });
     assert.equal(res.status, 200);
