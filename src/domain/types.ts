@@ -382,3 +382,30 @@ export type ExtensionDetailField =
   | 'outboundDestinations'
   | 'mobileDelaySeconds'
   | 'subscription';
+
+/**
+ * Every detail field as "the vendor has none": mappers spread it and then set what their vendor
+ * does have, so a vendor never leaves a field undefined by accident (undefined would send the
+ * resolver to the single-get loader for it).
+ */
+export const NO_DETAILS: { readonly [F in ExtensionDetailField]: null } = {
+  firstName: null,
+  lastName: null,
+  email: null,
+  language: null,
+  enabled: null,
+  callerIds: null,
+  directNumber: null,
+  notes: null,
+  tenant: null,
+  sipDomain: null,
+  lastUpdated: null,
+  e911: null,
+  forwarding: null,
+  presenceRules: null,
+  officeHours: null,
+  voicemail: null,
+  outboundDestinations: null,
+  mobileDelaySeconds: null,
+  subscription: null,
+};

@@ -1,4 +1,4 @@
-import type { CallStatistics, Device, Extension, QueueMembership, VoicemailMessage } from '../../domain/types.ts';
+import { NO_DETAILS, type CallStatistics, type Device, type Extension, type QueueMembership, type VoicemailMessage } from '../../domain/types.ts';
 import type { VitalCdrSummary, VitalDevice, VitalExtension, VitalQueuesInfo, VitalVoicemailRecord, VitalVoicemailRecords } from './types.ts';
 
 /** Pure mappers from VitalPBX JSON to the domain model. */
@@ -46,11 +46,9 @@ export function mapExtension(sourceId: string, x: VitalExtension): Extension {
     name: x.name ?? null,
     restricted: false,
     partial: false,
-    firstName: null,
-    lastName: null,
+    ...NO_DETAILS,
     email: x.email ?? null,
     language: x.language ?? null,
-    enabled: null,
     callerIds: {
       internal: x.internal_cid ?? null,
       external: x.external_cid ?? null,
@@ -59,15 +57,7 @@ export function mapExtension(sourceId: string, x: VitalExtension): Extension {
       outboundOffWork: null,
       nextCall: null,
     },
-    directNumber: null,
-    notes: null,
     tenant: x.tenant_id === undefined || x.tenant_id === null ? null : String(x.tenant_id),
-    sipDomain: null,
-    lastUpdated: null,
-    e911: null,
-    forwarding: null,
-    presenceRules: null,
-    officeHours: null,
     voicemail: {
       enabled: Boolean(x.mailbox),
       mailbox: x.mailbox ?? null,
@@ -76,9 +66,6 @@ export function mapExtension(sourceId: string, x: VitalExtension): Extension {
       playCallerId: null,
       readOutDateTime: null,
     },
-    outboundDestinations: null,
-    mobileDelaySeconds: null,
-    subscription: null,
     devices: Array.isArray(x.devices) ? x.devices.map(mapDevice) : undefined,
     queues: x.queues_info ? mapQueues(x.queues_info) : undefined,
   };
