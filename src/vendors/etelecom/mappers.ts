@@ -1,0 +1,108 @@
+import type { Extension, Subscription, SubscriptionState } from '../../domain/types.ts';
+import type { EtelecomExtension, EtelecomExtensionInfo, EtelecomState } from './types.ts';
+
+/** Pure mappers from eTelecom JSON to the domain model. `extension_password` is never read. */
+
+/** An RFC 3339 time as ISO UTC; null when absent or unreadable. */
+function toIso(s: string | null | undefined): string | null {
+  if (!s) return null;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+/** An int64 id as eTelecom writes it; the API leaves unset ids empty or "0" (proto zero values). */
+function optionalId(s: string | null | undefined): string | null {
+  return s === undefined || s === null || s === '' || s === '0' ? null : String(s);
+}
+
+/** The subscription state code (CreateExtension doc: Z newly created, P valid, N expired). */
+export function mapSubscriptionState(raw: string | null | undefined): SubscriptionState {
+  const s = raw as EtelecomState;
+  switch (s) {
+    case 'Z':
+      return 'NEW';
+    case 'P':
+      return 'VALID';
+    case 'N':
+      return 'EXPIRED';
+    default: {
+      // Compile time: every documented code is handled. Run time: an undocumented code is UNKNOWN.
+      const undocumented: never = s;
+      void undocumented;
+      return 'UNKNOWN';
+    }
+  }
+}
+
+/** The subscription of a listed (or created) extension. */
+export function mapSubscription(x: EtelecomExtension): Subscription {
+  return {
+    state: mapSubscriptionState(x.state),
+    vendorState: x.state ?? null,
+    hotlineId: optionalId(x.hotline_id),
+    userId: optionalId(x.user_id),
+    createdAt: toIso(x.created_at),
+    updatedAt: toIso(x.updated_at),
+    expiresAt: toIso(x.expires_at),
+  };
+}
+
+/**
+ * Profile fields eTelecom never has: its extension is a SIP account with a subscription, with no
+ * name, e-mail, caller ids, voicemail or forwarding in any answer.
+ */
+const NOT_KEPT_BY_ETELECOM = {
+  name: null,
+  firstName: null,
+  lastName: null,
+  email: null,
+  language: null,
+  enabled: null,
+  callerIds: null,
+  directNumber: null,
+  notes: null,
+  e911: null,
+  forwarding: null,
+  presenceRules: null,
+  officeHours: null,
+  voicemail: null,
+  outboundDestinations: null,
+  mobileDelaySeconds: null,
+} as const satisfies Partial<Extension>;
+
+/**
+ * A full extension from GetExtensions (or CreateExtension): every field eTelecom has, so it is not
+ * partial. The vendor id is the extension number, since GetExtensionInfo looks extensions up by
+ * number and not by `id`.
+ */
+export function mapExtension(sourceId: string, x: EtelecomExtension): Extension {
+  return {
+    sourceId,
+    vendorId: String(x.extension_number),
+    number: String(x.extension_number),
+    ...NOT_KEPT_BY_ETELECOM,
+    restricted: false,
+    partial: false,
+    tenant: optionalId(x.tenant_id),
+    sipDomain: x.tenant_domain || null,
+    lastUpdated: toIso(x.updated_at),
+    subscription: mapSubscription(x),
+  };
+}
+
+/**
+ * The GetExtensionInfo view: number, SIP domain and expiry only. It is `partial`: tenant, lastUpdated
+ * and subscription (state, hotline, user, times) are left undefined, so asking for them loads the
+ * full record from the list through loadExtensions.
+ */
+export function mapExtensionInfo(sourceId: string, x: EtelecomExtensionInfo): Extension {
+  return {
+    sourceId,
+    vendorId: String(x.extension_number),
+    number: String(x.extension_number),
+    ...NOT_KEPT_BY_ETELECOM,
+    restricted: false,
+    partial: true,
+    sipDomain: x.tenant_domain || null,
+  };
+}
