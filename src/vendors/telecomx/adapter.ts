@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import type { SourceAdapter } from '../../core/adapter.ts';
+import { eachKey } from '../../core/batch.ts';
+import { ConfigError } from '../../core/config.ts';
+import { badInput, notFound, PbxError } from '../../core/errors.ts';
+import { TokenCache, type IssuedToken } from '../../core/token.ts';
+import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
+import type { Capability, Device, StatusInfo } from '../../domain/types.ts';
+import { classifyTelecomxAnswer, createTelecomxClient, MAX_LIMIT, PAGE_KEY, TOKEN_REJECTED } from './client.ts';
+import { isReduced, mapExtension, mapPhone, statusFromPhones, TX_ID } from './mappers.ts';
+import type { TxExtension, TxLoginAnswer } from './types.ts';
+
+/**
+ * Telecom X's own config keys. Exactly one of `token` or `username`+`password` is required; a zod
+ * raw shape cannot say "one of" (core/config.ts merges it into a strict object with no object-level
+ * refinement), so createTelecomxAdapter checks that and throws ConfigError.
+ */
+export const telecomxConfigShape = {
+  /** E-mail of the user to log in as (POST /auth/login). */
+  username: z.string().min(1).optional(),
+  /** Password of that user (write it as `${ENV_VAR}`). */
+  password: z.string().min(1).optional(),
+  /** A long-lived machine-to-machine token instead of a login. */
+  token: z.string().min(1).optional(),
+  /** Customer to bind the source to (24-hex id); omitted: the credential's own customer(s). */
+  customer: z.string().regex(TX_ID, 'must be a 24-hex-character Telecom X id').optional(),
+  /** Per-extension calls in flight at once (the API has no batch get). */
+  concurrency: z.number().int().min(1).max(64).default(8),
+};
+
+/** A validated Telecom X source. */
+export type TelecomxSourceConfig = BaseSourceConfig & {
+  username?: string | undefined;
+  password?: string | undefined;
+  token?: string | undefined;
+  customer?: string | undefined;
+  concurrency: number;
+};
+
+const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['EXTENSION_LIST', 'EXTENSION_SEARCH', 'STATUS', 'DEVICES', 'FORWARDING']);
+
+/** The doc's default token lifetime (README facts: `expiresInMinutes`, default 15). */
+const DEFAULT_TOKEN_MINUTES = 15;
+
+/** Renew this long before a login token lapses: a call must not start on a token about to die. */
+const RENEW_MARGIN_MS = 30_000;
+
+/**
+ * A login answer's lifetime. A `persist` token carries no expiry (null: never lapses); a value that
+ * is not a positive number is taken as the doc's default. Short lifetimes are floored at twice the
+ * margin so renewal never degenerates into a login per call.
+ */
+export function tokenLifetime(a: TxLoginAnswer): IssuedToken {
+  if (a.expiresInMinutes === null || a.expiresInMinutes === undefined) return { token: a.token, lifetimeMs: null };
+  const minutes = typeof a.expiresInMinutes === 'number' && a.expiresInMinutes > 0 ? a.expiresInMinutes : DEFAULT_TOKEN_MINUTES;
+  return { token: a.token, lifetimeMs: Math.max(minutes * 60_000, 2 * RENEW_MARGIN_MS) };
+}
+
+/** Exactly one credential: a token, or a username with its password. */
+function checkCredentials(cfg: TelecomxSourceConfig): void {
+  const has = (v: string | undefined) => (v === undefined ? 'missing' : 'set');
+  const login = cfg.username !== undefined || cfg.password !== undefined;
+  const ok = cfg.token !== undefined ? !login : cfg.username !== undefined && cfg.password !== undefined;
+  if (!ok) {
+    throw new ConfigError(
+      `invalid configuration: sources[id=${JSON.stringify(cfg.id)}]: give exactly one of token or username+password ` +
+        `(token: ${has(cfg.token)}, username: ${has(cfg.username)}, password: ${has(cfg.password)})`,
+    );
+  }
+}
+
+/** Creates the Telecom X adapter for one source (one credential, optionally one customer). */
+export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDeps): SourceAdapter {
+  checkCredentials(cfg);
+  const http = deps.createHttp({ sourceId: cfg.id, baseUrl: cfg.baseUrl, timeoutMs: cfg.timeoutMs, classify: classifyTelecomxAnswer });
+  const client = createTelecomxClient(http, cfg.id);
+  const { username, password, token: machineToken } = cfg;
+  const tokens =
+    machineToken === undefined ? new TokenCache({ login: async () => tokenLifetime(await client.login(username!, password!)), marginMs: RENEW_MARGIN_MS }) : undefined;
+  const isRejected = (err: unknown) => err instanceof PbxError && err.reason === TOKEN_REJECTED;
+  /** Runs a call under the session token: a machine token as is, a login token renewed and retried once. */
+  const withToken = <T>(call: (token: string) => Promise<T>): Promise<T> => (tokens ? tokens.use(call, isRejected) : call(machineToken!));
+
+  const customer = cfg.customer?.toLowerCase();
+  const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
+
+  /** One extension by id; an extension of another customer than the configured one is not this source's. */
+  async function getOne(id: string): Promise<TxExtension> {
+    const x = await withToken((t) => client.getExtension(t, id));
+    if (customer !== undefined && String(x.customer).toLowerCase() !== customer) throw missing(id);
+    return x;
+  }
+
+  /**
+   * Status and devices come with every answer (includePhones), so these loaders only run for keys the
+   * list or get did not prime; each then costs one get.
+   */
+  const fromGet = <V>(pick: (x: TxExtension) => V) => eachKey(cfg.concurrency, async (id) => pick(await getOne(id)));
+  const UNKNOWN: StatusInfo = { status: 'UNKNOWN', vendorStatus: null, userAgent: null, updatedAt: null };
+
+  return {
+    id: cfg.id,
+    vendor: 'telecomx',
+    name: cfg.name,
+    capabilities: CAPABILITIES,
+    isValidExtensionId: (id) => TX_ID.test(id),
+    async listExtensions({ search, first, after }) {
+      // The adapter cursor is the item's offset; the next page starts one past it.
+      let offset = 0;
+      if (after !== undefined) {
+        const n = Number(after);
+        if (!/^\d{1,9}$/.test(after) || !Number.isSafeInteger(n)) throw badInput('`after` is not a cursor of this connection', cfg.id);
+        offset = n + 1;
+      }
+      const limit = Math.min(Math.max(first, 1), MAX_LIMIT);
+      const page = await withToken((t) => client.listExtensions(t, { offset, limit, filter: search || undefined, customer: cfg.customer }));
+      const items = page[PAGE_KEY];
+      const total = typeof page.total === 'number' ? page.total : null;
+      return {
+        items: items.map((x, i) => ({ node: mapExtension(cfg.id, x), cursor: String(offset + i) })),
+        hasNextPage: total !== null ? offset + items.length < total : items.length === limit,
+        hasPreviousPage: offset > 0,
+        totalCount: total,
+      };
+    },
+    loadExtensions: eachKey(cfg.concurrency, async (id) => mapExtension(cfg.id, await getOne(id))),
+    // A reduced answer carries no phones: its status is not known (the resolvers read a restricted
+    // record's own null and never get here for it).
+    loadStatus: fromGet<StatusInfo>((x) => (isReduced(x) ? UNKNOWN : statusFromPhones(x.phones ?? []))),
+    // Same for devices: a reduced answer lists none it could show.
+    loadDevices: fromGet<Device[]>((x) => (x.phones ?? []).map(mapPhone)),
+    async healthCheck() {
+      await withToken((t) => client.listExtensions(t, { offset: 0, limit: 1, customer: cfg.customer }));
+    },
+    async close() {
+      http.close();
+    },
+  };
+}

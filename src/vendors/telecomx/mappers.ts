@@ -1,0 +1,220 @@
+import {
+  NO_DETAILS,
+  type CallerIds, type CallerScope, type Device, type DialplanTarget, type Extension, type ForwardAction, type ForwardCondition, type ForwardingRule, type PresenceRule, type StatusInfo,
+} from '../../domain/types.ts';
+import type { TxCallerActions, TxExtension, TxForwardAction, TxGoto, TxPhone } from './types.ts';
+
+/** Pure mappers from Telecom X JSON to the domain model. */
+
+/** Telecom X ids: 24 hex characters (telecomx.txt "EXTENSION_ID"). */
+export const TX_ID = /^[0-9a-fA-F]{24}$/;
+
+/** The keys a reduced (PERSONAL, someone else's) extension carries (telecomx.txt "Access level"). */
+const REDUCED_KEYS: ReadonlySet<string> = new Set(['_id', 'type', 'customer', 'name', 'number']);
+
+/** True when the answer is the reduced view: nothing beyond _id, type, customer, name and number. */
+export function isReduced(x: TxExtension): boolean {
+  return Object.keys(x).every((k) => REDUCED_KEYS.has(k));
+}
+
+/** A MAC address, with or without separators. */
+const MAC = /^(?:[0-9a-fA-F]{2}[:-]?){5}[0-9a-fA-F]{2}$/;
+
+/** A MAC as 12 upper-case hex digits in colon pairs. */
+function normaliseMac(s: string): string {
+  return s.replace(/[:-]/g, '').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+}
+
+/**
+ * A phone. `identification` means different things per type: for SIP it is the MAC address "if
+ * available else the notes", so it becomes `macAddress` only when it looks like one.
+ */
+export function mapPhone(p: TxPhone): Device {
+  const ident = p.identification ?? null;
+  let macAddress: string | null = null;
+  let phoneNumber: string | null = null;
+  switch (p.type) {
+    case 'SIP':
+      macAddress = ident !== null && MAC.test(ident) ? normaliseMac(ident) : null;
+      break;
+    case 'MVNO':
+    case 'EXTERNAL':
+      phoneNumber = ident;
+      break;
+    default: {
+      // A type newer than the doc: keep the phone, claim nothing about its identification.
+      const _unknown: never = p.type;
+      void _unknown;
+    }
+  }
+  return {
+    vendorId: String(p._id),
+    technology: p.type ? String(p.type).toUpperCase() : null,
+    name: null,
+    description: null,
+    userAgent: null,
+    macAddress,
+    model: p.model ?? null,
+    phoneNumber,
+    online: p.online ?? null,
+    dnd: p.dnd ?? null,
+    // Every phone of a Telecom X extension is called (mobiles after `mobileDelay`); the API has no
+    // per-phone switch to report.
+    ringsOnCall: null,
+    notes: p.notes ?? null,
+  };
+}
+
+/**
+ * Live status from the phones (Telecom X has no status endpoint; `phones[].online` is the live
+ * registration): no phone online, or no phones at all (nothing can ring) -> OFFLINE; every online
+ * phone in DND -> DND; otherwise AVAILABLE. Telecom X has no status word of its own, so
+ * `vendorStatus` is null.
+ */
+export function statusFromPhones(phones: readonly TxPhone[]): StatusInfo {
+  const online = phones.filter((p) => p.online === true);
+  const status = online.length === 0 ? 'OFFLINE' : online.every((p) => p.dnd === true) ? 'DND' : 'AVAILABLE';
+  return { status, vendorStatus: null, userAgent: null, updatedAt: null };
+}
+
+/** A goto field: an expanded `{_id, type, name, number}` object, or a bare id. */
+export function mapGoto(g: TxGoto | undefined): DialplanTarget | null {
+  if (g === null || g === undefined || g === '') return null;
+  if (typeof g === 'string') return { id: g, type: null, name: null, number: null };
+  return { id: String(g._id), type: g.type ?? null, name: g.name ?? null, number: g.number ?? null };
+}
+
+/** The vendor's action word as the schema's action. */
+export function mapForwardAction(a: TxForwardAction): ForwardAction {
+  switch (a) {
+    case 'NOTHING':
+      return 'NOTHING';
+    case 'VOICEMAIL':
+      return 'VOICEMAIL';
+    case 'NUMBER':
+      return 'NUMBER';
+    case 'GOTO':
+      return 'GOTO';
+    case 'EXTERNAL':
+      return 'USE_EXTERNAL';
+    case 'BUSY':
+      return 'BUSY_SIGNAL';
+    case 'QUEUE':
+      return 'QUEUE';
+    case 'BARGE':
+      return 'BARGE';
+    default: {
+      // A word newer than the doc: OTHER, with the word itself in `vendorAction`.
+      const _unknown: never = a;
+      void _unknown;
+      return 'OTHER';
+    }
+  }
+}
+
+/** Caller scopes of the noAnswer/busy blocks and their field prefixes. */
+const SCOPES: readonly { prefix: 'ext' | 'int' | 'mobile'; callers: CallerScope }[] = [
+  { prefix: 'ext', callers: 'EXTERNAL' },
+  { prefix: 'int', callers: 'INTERNAL' },
+  { prefix: 'mobile', callers: 'MOBILE' },
+];
+
+/**
+ * The action when the vendor leaves a field out: the doc's defaults (noAnswer: NOTHING; busy ext/int:
+ * BUSY). busy.mobileAction names no default; EXTERNAL (use the external rule) is what the doc's
+ * example holds, so pbx-graph assumes it.
+ */
+const DEFAULT_ACTION: Record<'noAnswer' | 'busy', Record<'ext' | 'int' | 'mobile', TxForwardAction>> = {
+  noAnswer: { ext: 'NOTHING', int: 'NOTHING', mobile: 'NOTHING' },
+  busy: { ext: 'BUSY', int: 'BUSY', mobile: 'EXTERNAL' },
+};
+
+function blockRules(kind: 'noAnswer' | 'busy', block: TxCallerActions, condition: ForwardCondition, timeoutSeconds: number | null): ForwardingRule[] {
+  return SCOPES.map(({ prefix, callers }) => {
+    const vendorAction = block[`${prefix}Action`] ?? null;
+    return {
+      condition,
+      callers,
+      hours: 'ANY',
+      action: mapForwardAction(vendorAction ?? DEFAULT_ACTION[kind][prefix]),
+      vendorAction,
+      // As the vendor holds them: the number and goto are only used by NUMBER and GOTO actions.
+      number: block[`${prefix}Number`] ?? null,
+      target: mapGoto(block[`${prefix}Goto`]),
+      timeoutSeconds,
+    };
+  });
+}
+
+/** noAnswer and busy as forwarding rules: external, internal and mobile callers for each. */
+export function mapForwarding(x: Pick<TxExtension, 'noAnswer' | 'busy'>): ForwardingRule[] | null {
+  if (!x.noAnswer && !x.busy) return null;
+  return [
+    ...(x.noAnswer ? blockRules('noAnswer', x.noAnswer, 'NO_ANSWER', x.noAnswer.timeout ?? null) : []),
+    ...(x.busy ? blockRules('busy', x.busy, 'BUSY', null) : []),
+  ];
+}
+
+/** onPresence* settings, by the presence state they name. */
+export function mapPresenceRules(x: Pick<TxExtension, 'onPresenceOffWork' | 'onPresenceHoliday' | 'onPresenceBusy'>): PresenceRule[] {
+  const rules: PresenceRule[] = [];
+  const add = (presence: string, action: string | null | undefined) => {
+    if (action) rules.push({ presence, action });
+  };
+  add('OFF_WORK', x.onPresenceOffWork);
+  add('HOLIDAY', x.onPresenceHoliday);
+  add('BUSY', x.onPresenceBusy);
+  return rules;
+}
+
+/** Outbound caller ids per presence; Telecom X has no internal/external/emergency split. */
+export function mapCallerIds(x: Pick<TxExtension, 'outbound'>): CallerIds | null {
+  const c = x.outbound?.callerId;
+  if (!c) return null;
+  return {
+    internal: null,
+    external: null,
+    emergency: null,
+    outbound: c.onPresenceWork ?? null,
+    outboundOffWork: c.onPresenceOffWork ?? null,
+    nextCall: c.onNextCall ?? null,
+  };
+}
+
+/**
+ * An extension of the get (or of the list, which the adapter asks with the same expandGoto and
+ * includePhones, so it is never partial). Status and devices come from `phones` when present.
+ *
+ * The reduced view a PERSONAL credential gets of someone else's extension keeps what it carried and
+ * says null for everything else, status and devices included: the vendor withholds them, asking
+ * again gives the same, so it is neither partial nor worth a load.
+ */
+export function mapExtension(sourceId: string, x: TxExtension): Extension {
+  const restricted = isReduced(x);
+  const phones = Array.isArray(x.phones) ? x.phones : undefined;
+  const head: Extension = {
+    sourceId,
+    vendorId: String(x._id),
+    number: String(x.number ?? ''),
+    name: x.name ?? null,
+    restricted,
+    partial: false,
+    // Detail fields Telecom X never has (and all of them, for a reduced view).
+    ...NO_DETAILS,
+    // The customer is Telecom X's tenant.
+    tenant: x.customer ?? null,
+  };
+  if (restricted) return { ...head, status: null, devices: null };
+  return {
+    ...head,
+    callerIds: mapCallerIds(x),
+    directNumber: x.direct ?? null,
+    notes: x.notes ?? null,
+    forwarding: mapForwarding(x),
+    presenceRules: mapPresenceRules(x),
+    outboundDestinations: x.outbound?.destinations ?? null,
+    mobileDelaySeconds: x.mobileDelay ?? null,
+    status: phones ? statusFromPhones(phones) : undefined,
+    devices: phones ? phones.map(mapPhone) : undefined,
+  };
+}

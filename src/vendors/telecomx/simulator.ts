@@ -1,0 +1,343 @@
+import { randomBytes } from 'node:crypto';
+import { fakeName, seededRandom, startSimServer, type SimRequest, type SimResponse } from '../../core/sim-server.ts';
+import type { SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
+import { MAX_LIMIT, PAGE_KEY } from './client.ts';
+import { TX_ID } from './mappers.ts';
+import type { TxAccessLevel, TxExtension, TxGoto, TxGotoObject, TxLoginAnswer, TxPhone } from './types.ts';
+
+/** The simulator's fixed ids and credentials (the demo and the tests use them). */
+export const TELECOMX_SIM = {
+  /** The doc example's customer: every seed record and the generated ones belong to it. */
+  customer: '12345678901234567890ADEF',
+  /** A second customer, outside what the MANAGER and PERSONAL users may see. */
+  otherCustomer: '22222222222222222222BBBB',
+  /** The doc example's extension (Donald Duck, 592). */
+  donaldId: '12345678901234567890ABCD',
+  /** A seed extension of Dolly Duck (593) whose gotos point at a queue, Donald and a menu. */
+  dollyId: '12345678901234567890ABCE',
+  /** A seed function extension with no phones (500). */
+  receptionId: '12345678901234567890ABCF',
+  /** The other customer's extension (700). */
+  otherId: '22222222222222222222CCCC',
+  /** A non-expiring ADMIN machine-to-machine token. */
+  adminToken: 'telecomx-sim-admin-machine-token',
+  /** A MANAGER user of `customer`. */
+  manager: { email: 'manager@telecomx.example', password: 'telecomx-demo-password' },
+  /** A PERSONAL user: Donald Duck himself (employee of the doc example). */
+  personal: { email: 'donald@telecomx.example', password: 'telecomx-personal-password' },
+} as const;
+
+/** Extra knobs of the Telecom X simulator. */
+export interface TelecomxSimulatorOptions extends SimulatorOptions {
+  /** `expiresInMinutes` of login tokens (the vendor's default is 15). */
+  tokenMinutes?: number;
+}
+
+/** The running Telecom X simulator. */
+export interface TelecomxSimulatorHandle extends SimulatorHandle {
+  /** Expires every login token now, as the vendor would after `expiresInMinutes` (machine tokens stay). */
+  expireTokens(): void;
+  /** Logins served so far (successful or not). */
+  logins(): number;
+}
+
+interface SimUser {
+  level: TxAccessLevel;
+  customer: string | null;
+  employee: string | null;
+}
+
+const DONALD_EMPLOYEE = '12345678901234567890AAAA';
+const DOLLY_EMPLOYEE = '12345678901234567890AAAB';
+
+/** The doc's GET /pbx/extension/ID example, verbatim (bare goto ids, no phones). */
+export function docExampleExtension(): TxExtension {
+  return {
+    _id: '12345678901234567890ABCD',
+    type: 'EXTENSION',
+    customer: '12345678901234567890ADEF',
+    name: 'Donald Duck',
+    number: '592',
+    startAudio: null,
+    redirect: null,
+    notes: 'The boss',
+    employee: DONALD_EMPLOYEE,
+    direct: '+4570305051',
+    primary: true,
+    phonebook: true,
+    callWaiting: true,
+    blockSecret: true,
+    autoMaster: false,
+    mobileUseOwnNumber: false,
+    ringtone: '12345678901234567890BBBB',
+    musicOnHold: '12345678901234567890CCCC',
+    mobileDelay: 10,
+    onPresenceOffWork: 'AVAILABLE',
+    onPresenceHoliday: 'BUSY',
+    onPresenceBusy: 'BUSY',
+    noAnswer: {
+      timeout: 30,
+      extAction: 'VOICEMAIL',
+      extNumber: null,
+      extGoto: null,
+      intAction: 'NUMBER',
+      intNumber: '100',
+      intGoto: null,
+      mobileAction: 'EXTERNAL',
+      mobileNumber: null,
+      mobileGoto: null,
+    },
+    busy: {
+      extAction: 'QUEUE',
+      extNumber: null,
+      extGoto: null,
+      intAction: 'NUMBER',
+      intNumber: '100',
+      intGoto: null,
+      mobileAction: 'EXTERNAL',
+      mobileNumber: null,
+      mobileGoto: null,
+    },
+    outbound: {
+      destinations: 'NATIONAL',
+      callerId: {
+        onPresenceWork: '+4570305050',
+        onPresenceWorkAsk: true,
+        onPresenceOffWork: '+4571919998',
+        onPresenceOffWorkAsk: true,
+        onNextCall: null,
+      },
+      goto: '123456789012345678901234',
+    },
+  };
+}
+
+/** Dialplan items other than extensions that the seed gotos point at. */
+const DIALPLAN: readonly TxGotoObject[] = [
+  { _id: '123456789012345678901234', type: 'DIAL', name: 'Outbound guard', number: null },
+  { _id: '12345678901234567890DDDD', type: 'QUEUE', name: 'Support', number: '600' },
+  { _id: '12345678901234567890EEEE', type: 'MENU_ROUTER', name: 'Main menu', number: null },
+];
+
+/** Donald's phones in the simulator (the doc example shows none; its field table describes them). */
+const DONALD_PHONES: TxPhone[] = [
+  { _id: '5f00000000000000000000a1', type: 'SIP', model: 'Snom D785', identification: '000413A1B2C3', online: true, dnd: false, notes: 'Desk phone', product: '5f00000000000000000000f1' },
+  { _id: '5f00000000000000000000a2', type: 'MVNO', model: null, identification: '+4520304050', online: true, dnd: false, notes: null, ratePlan: '5f00000000000000000000f2', newRatePlan: null },
+];
+
+function seedExtensions(): TxExtension[] {
+  const donald: TxExtension = { ...docExampleExtension(), phones: DONALD_PHONES };
+  const dolly: TxExtension = {
+    ...docExampleExtension(),
+    _id: TELECOMX_SIM.dollyId,
+    name: 'Dolly Duck',
+    number: '593',
+    notes: null,
+    employee: DOLLY_EMPLOYEE,
+    direct: null,
+    primary: true,
+    mobileDelay: 0,
+    onPresenceOffWork: 'WHITELIST_INT',
+    onPresenceHoliday: 'BUSY_NOT_MOBILE',
+    onPresenceBusy: 'AVAILABLE',
+    noAnswer: { timeout: 20, extAction: 'GOTO', extNumber: null, extGoto: '12345678901234567890DDDD', intAction: 'GOTO', intNumber: null, intGoto: TELECOMX_SIM.donaldId, mobileAction: 'NOTHING', mobileNumber: null, mobileGoto: null },
+    busy: { extAction: 'VOICEMAIL', extNumber: null, extGoto: null, intAction: 'BARGE', intNumber: null, intGoto: null, mobileAction: 'GOTO', mobileNumber: null, mobileGoto: '12345678901234567890EEEE' },
+    outbound: { destinations: 'ANY', callerId: { onPresenceWork: '+4570305050', onPresenceWorkAsk: false, onPresenceOffWork: 'SECRET', onPresenceOffWorkAsk: false, onNextCall: '+4571919998' }, goto: null },
+    phones: [
+      // A SIP phone without a MAC: the vendor puts the notes in `identification`.
+      { _id: '5f00000000000000000000b1', type: 'SIP', model: 'Yealink T54W', identification: 'Reception desk', online: false, dnd: false, notes: 'Reception desk', product: '5f00000000000000000000f1' },
+      { _id: '5f00000000000000000000b2', type: 'EXTERNAL', model: null, identification: '+4533334444', online: true, dnd: true, notes: 'Home office' },
+    ],
+  };
+  const reception: TxExtension = {
+    ...docExampleExtension(),
+    _id: TELECOMX_SIM.receptionId,
+    name: 'Reception',
+    number: '500',
+    notes: 'Function extension',
+    employee: null,
+    direct: '+4570305000',
+    primary: false,
+    phones: [],
+  };
+  const other: TxExtension = {
+    ...docExampleExtension(),
+    _id: TELECOMX_SIM.otherId,
+    customer: TELECOMX_SIM.otherCustomer,
+    name: 'Mickey Mouse',
+    number: '700',
+    employee: '22222222222222222222AAAA',
+    direct: null,
+    phones: [],
+  };
+  return [donald, dolly, reception, other];
+}
+
+/** `size` generated extensions of the doc customer, deterministic for `size`. */
+function generatedExtensions(size: number): TxExtension[] {
+  const rand = seededRandom(4242);
+  const hex = (prefix: string, n: number) => prefix + n.toString(16).padStart(24 - prefix.length, '0');
+  const out: TxExtension[] = [];
+  for (let i = 0; i < size; i++) {
+    const { first, last } = fakeName(rand);
+    const phones: TxPhone[] = [
+      { _id: hex('6a', i), type: 'SIP', model: rand() < 0.5 ? 'Snom D735' : 'Yealink T46U', identification: hex('000413', i).slice(-12).toUpperCase(), online: rand() < 0.7, dnd: rand() < 0.1, notes: null, product: '5f00000000000000000000f1' },
+    ];
+    if (rand() < 0.4) phones.push({ _id: hex('6b', i), type: 'MVNO', model: null, identification: `+4540${String(100000 + i).padStart(6, '0')}`, online: rand() < 0.8, dnd: false, notes: null, ratePlan: '5f00000000000000000000f2', newRatePlan: null });
+    out.push({
+      ...docExampleExtension(),
+      _id: hex('6e', i),
+      name: `${first} ${last}`,
+      number: String(1000 + i),
+      notes: null,
+      employee: hex('6f', i),
+      direct: rand() < 0.5 ? `+457030${String(6000 + i).padStart(4, '0')}` : null,
+      primary: true,
+      mobileDelay: [0, 3, 5, 8, 10][Math.floor(rand() * 5)]!,
+      phones,
+    });
+  }
+  return out;
+}
+
+const err = (status: number, message: string): SimResponse => ({ status, body: { code: status, message } });
+
+/** Which view of `x` a user gets: the full record, the reduced one, or none (403). */
+function visibility(user: SimUser, x: TxExtension): 'full' | 'reduced' | 'denied' {
+  switch (user.level) {
+    case 'ADMIN':
+    case 'RESELLER':
+      // The simulator has no reseller tree: a reseller sees every customer.
+      return 'full';
+    case 'OWNER':
+    case 'MANAGER':
+    case 'VIEWER':
+      return sameId(x.customer, user.customer) ? 'full' : 'denied';
+    case 'PERSONAL':
+      if (!sameId(x.customer, user.customer)) return 'denied';
+      return x.employee && sameId(x.employee, user.employee) ? 'full' : 'reduced';
+    default: {
+      const never: never = user.level;
+      throw new Error(`unknown level ${String(never)}`);
+    }
+  }
+}
+
+function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+}
+
+const truthy = (v: string | null) => v === 'true' || v === '1';
+
+/**
+ * Telecom X simulator: POST /auth/login with token expiry, GET /pbx/extension (offset/limit/filter/
+ * sort/customer/full/includePhones/expandGoto) and GET /pbx/extension/ID, access levels (PERSONAL sees
+ * others reduced; other customers are 403), the doc's errors. Seeds: the doc's example plus a few
+ * records exercising gotos and phone types, then `size` generated extensions.
+ */
+export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}): Promise<TelecomxSimulatorHandle> {
+  const size = Math.min(Math.max(opts.size ?? 10, 0), 10_000);
+  const tokenMinutes = opts.tokenMinutes ?? 15;
+  const extensions = [...seedExtensions(), ...generatedExtensions(size)];
+  const byId = new Map(extensions.map((x) => [x._id.toLowerCase(), x]));
+  const dialplan = new Map<string, TxGotoObject>(DIALPLAN.map((d) => [d._id.toLowerCase(), d]));
+  for (const x of extensions) dialplan.set(x._id.toLowerCase(), { _id: x._id, type: 'EXTENSION', name: x.name, number: x.number });
+
+  const users = new Map<string, { password: string; user: SimUser }>([
+    [TELECOMX_SIM.manager.email, { password: TELECOMX_SIM.manager.password, user: { level: 'MANAGER', customer: TELECOMX_SIM.customer, employee: null } }],
+    [TELECOMX_SIM.personal.email, { password: TELECOMX_SIM.personal.password, user: { level: 'PERSONAL', customer: TELECOMX_SIM.customer, employee: DONALD_EMPLOYEE } }],
+  ]);
+  const sessions = new Map<string, { user: SimUser; expiresAt: number }>([
+    [TELECOMX_SIM.adminToken, { user: { level: 'ADMIN', customer: null, employee: null }, expiresAt: Infinity }],
+  ]);
+  let logins = 0;
+
+  const expand = (g: TxGoto | undefined): TxGoto => (typeof g === 'string' ? (dialplan.get(g.toLowerCase()) ?? g) : (g ?? null));
+
+  /** The answer for one record: reduced, or full with phones and expanded gotos as asked. */
+  function view(x: TxExtension, how: 'full' | 'reduced', q: URLSearchParams, list: boolean): TxExtension {
+    if (how === 'reduced') return { _id: x._id, type: x.type, customer: x.customer, name: x.name, number: x.number };
+    const { phones, ...rest } = x;
+    const includePhones = truthy(q.get('includePhones'));
+    if (list && !includePhones && !truthy(q.get('full'))) {
+      return { _id: x._id, type: x.type, customer: x.customer, name: x.name, number: x.number, direct: x.direct ?? null, employee: x.employee ?? null };
+    }
+    const out: TxExtension = structuredClone(rest);
+    if (truthy(q.get('expandGoto'))) {
+      out.inboundGoto = expand(out.inboundGoto);
+      if (out.noAnswer) for (const k of ['extGoto', 'intGoto', 'mobileGoto'] as const) out.noAnswer[k] = expand(out.noAnswer[k]);
+      if (out.busy) for (const k of ['extGoto', 'intGoto', 'mobileGoto'] as const) out.busy[k] = expand(out.busy[k]);
+      if (out.outbound) out.outbound.goto = expand(out.outbound.goto);
+    }
+    if (includePhones) out.phones = structuredClone(phones ?? []);
+    return out;
+  }
+
+  function login(req: SimRequest): SimResponse {
+    logins++;
+    const b = (req.body ?? {}) as { email?: unknown; password?: unknown; persist?: unknown };
+    const entry = typeof b.email === 'string' ? users.get(b.email.toLowerCase()) : undefined;
+    if (!entry || entry.password !== b.password) return err(401, 'unauthorized');
+    const token = randomBytes(24).toString('hex');
+    const persist = b.persist === true;
+    sessions.set(token, { user: entry.user, expiresAt: persist ? Infinity : Date.now() + tokenMinutes * 60_000 });
+    const answer: TxLoginAnswer = { token, expiresInMinutes: persist ? null : tokenMinutes, employee: entry.user.employee, customer: entry.user.customer, accessLevel: entry.user.level };
+    return { status: 200, body: answer };
+  }
+
+  function list(user: SimUser, q: URLSearchParams): SimResponse {
+    const offset = Number(q.get('offset') ?? 0);
+    const limit = Number(q.get('limit') ?? 50);
+    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return err(400, 'bad_request');
+    const customer = q.get('customer');
+    if (customer !== null && !TX_ID.test(customer)) return err(400, 'bad_request');
+    if (customer !== null && user.level !== 'ADMIN' && user.level !== 'RESELLER' && !sameId(customer, user.customer)) return err(403, 'access_denied');
+    const scope = customer ?? user.customer;
+    const filter = (q.get('filter') ?? '').toLowerCase();
+    const key = q.get('sort') ?? 'name';
+    if (!['number', 'name', 'redirect', 'direct', 'employee'].includes(key)) return err(400, 'bad_request');
+    const sortKey = (x: TxExtension) => String((x as unknown as Record<string, unknown>)[key] ?? '');
+    const matches = extensions
+      .filter((x) => scope === null || sameId(x.customer, scope))
+      .filter((x) => !filter || [x.name, x.number, x.direct].some((v) => typeof v === 'string' && v.toLowerCase().includes(filter)))
+      .sort((a, b) => sortKey(a).localeCompare(sortKey(b), 'en', { numeric: true }) || a._id.localeCompare(b._id));
+    const items = matches.slice(offset, offset + limit).map((x) => {
+      const how = visibility(user, x);
+      return view(x, how === 'denied' ? 'reduced' : how, q, true);
+    });
+    return { status: 200, body: { offset, limit, total: matches.length, [PAGE_KEY]: items } };
+  }
+
+  function getOne(user: SimUser, id: string, q: URLSearchParams): SimResponse {
+    if (!TX_ID.test(id)) return err(400, 'bad_request');
+    const x = byId.get(id.toLowerCase());
+    if (!x) return err(404, 'not_found');
+    const how = visibility(user, x);
+    if (how === 'denied') return err(403, 'access_denied');
+    return { status: 200, body: view(x, how, q, false) };
+  }
+
+  const handle = await startSimServer({
+    port: opts.port,
+    basePath: '',
+    latencyMs: opts.latencyMs,
+    handler(req) {
+      if (req.path === '/auth/login') return req.method === 'POST' ? login(req) : err(404, 'not_found');
+      const session = sessions.get(req.query.get('token') ?? '');
+      if (!session || session.expiresAt <= Date.now()) return err(401, 'unauthorized');
+      if (req.method !== 'GET') return err(404, 'not_found');
+      if (req.path === '/pbx/extension' || req.path === '/pbx/extension/') return list(session.user, req.query);
+      const m = /^\/pbx\/extension\/([^/]*)$/.exec(req.path);
+      if (m) return getOne(session.user, decodeURIComponent(m[1]!), req.query);
+      return err(404, 'not_found');
+    },
+  });
+  return {
+    ...handle,
+    // `requests` and `log` are live objects of the server: spread keeps the same references.
+    expireTokens: () => {
+      for (const s of sessions.values()) if (s.expiresAt !== Infinity) s.expiresAt = 0;
+    },
+    logins: () => logins,
+  };
+}
