@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile, parseConfig, type AppConfig } from './core/config.ts';
 import { createLogger } from './core/logger.ts';
 import { startDemo, type Demo } from './demo.ts';
-import { startGateway } from './server/app.ts';
+import { startGateway, type Gateway } from './server/app.ts';
 import { VENDORS } from './vendors/registry.ts';
 
 /**
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const path = values.config ?? process.env['PBX_GRAPH_CONFIG'];
   let config: AppConfig;
   let demo: Demo | undefined;
+  let gateway: Gateway;
   try {
     if (path) {
       config = loadConfigFile(path, VENDORS);
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
       demo = await startDemo(VENDORS);
       config = { ...parseConfig(demo.rawConfig, VENDORS), demo: true };
     }
+    // Adapter factories may still refuse a source (an either/or of credentials).
+    gateway = await startGateway({ config, vendors: VENDORS, logger });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`pbx-graph: ${err.message}\n`);
@@ -29,7 +32,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const gateway = await startGateway({ config, vendors: VENDORS, logger });
   logger.info({ url: gateway.url, sources: config.sources.map((s) => `${s.id} (${s.vendor})`), demo: config.demo }, 'pbx-graph ready');
   if (config.apiKeys.length === 0 && !config.demo) {
     logger.warn('no apiKeys configured: every caller can read every source');
