@@ -30,6 +30,10 @@ async function main(): Promise<void> {
       process.stderr.write(`pbx-graph: ${err.message}\n`);
       process.exit(1);
     }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`pbx-graph: port ${config!.server.port} is already in use (set PORT or server.port)\n`);
+      process.exit(1);
+    }
     throw err;
   }
   logger.info({ url: gateway.url, sources: config.sources.map((s) => `${s.id} (${s.vendor})`), demo: config.demo }, 'pbx-graph ready');
