@@ -1,5 +1,9 @@
 import type { VendorModule } from '../core/vendor-module.ts';
 import { vitalpbx } from './vitalpbx/index.ts';
+import { etelecom } from './etelecom/index.ts';
+import { portal } from './portal/index.ts';
+import { telecomx } from './telecomx/index.ts';
+import { portsip } from './portsip/index.ts';
 
 /**
  * The explicit vendor registry: one line per vendor. Adding a vendor means a folder under
@@ -8,5 +12,9 @@ import { vitalpbx } from './vitalpbx/index.ts';
 export const VENDORS: ReadonlyMap<string, VendorModule> = new Map<string, VendorModule>(
   [
     vitalpbx,
+    etelecom,
+    portal,
+    telecomx,
+    portsip,
   ].map((m) => [m.vendor, m as unknown as VendorModule]),
 );
