@@ -1,4 +1,4 @@
-import type { Extension, Subscription, SubscriptionState } from '../../domain/types.ts';
+import { NO_DETAILS, type Extension, type Subscription, type SubscriptionState } from '../../domain/types.ts';
 import type { EtelecomExtension, EtelecomExtensionInfo, EtelecomState } from './types.ts';
 
 /** Pure mappers from eTelecom JSON to the domain model. `extension_password` is never read. */
@@ -51,24 +51,8 @@ export function mapSubscription(x: EtelecomExtension): Subscription {
  * Profile fields eTelecom never has: its extension is a SIP account with a subscription, with no
  * name, e-mail, caller ids, voicemail or forwarding in any answer.
  */
-const NOT_KEPT_BY_ETELECOM = {
-  name: null,
-  firstName: null,
-  lastName: null,
-  email: null,
-  language: null,
-  enabled: null,
-  callerIds: null,
-  directNumber: null,
-  notes: null,
-  e911: null,
-  forwarding: null,
-  presenceRules: null,
-  officeHours: null,
-  voicemail: null,
-  outboundDestinations: null,
-  mobileDelaySeconds: null,
-} as const satisfies Partial<Extension>;
+const { tenant: _tenant, sipDomain: _sipDomain, lastUpdated: _lastUpdated, subscription: _subscription, ...NO_PROFILE } = NO_DETAILS;
+const NOT_KEPT_BY_ETELECOM = { name: null, ...NO_PROFILE } as const satisfies Partial<Extension>;
 
 /**
  * A full extension from GetExtensions (or CreateExtension): every field eTelecom has, so it is not
