@@ -57,6 +57,11 @@ export interface SourceAdapter {
   listExtensions(query: ListQuery): Promise<Page<Extension>>;
   /** Full extension records by vendor id (the single get). */
   loadExtensions: BatchFn<Extension>;
+  /**
+   * The cheapest records for many ids at once (`node`, `extension`, Federation `_entities`): may be
+   * `partial` list records where the vendor has a list but no batch get; absent means loadExtensions.
+   */
+  loadExtensionRefs?: BatchFn<Extension>;
   /** Finds one extension by number, e-mail or phone; null when there is none. */
   findExtension?(lookup: ExtensionLookup): Promise<Extension | null>;
   /** Live status by vendor id. */

@@ -17,3 +17,23 @@ export function inKeyOrder<T, V>(keys: readonly string[], items: readonly T[], k
     return hit === undefined ? missing(k) : value(hit);
   });
 }
+
+/**
+ * For vendors with a paged list but no batch get: walks the list page by page until every key has
+ * been seen (or the list ends), so a batch of ids costs one call per page walked instead of one per id.
+ */
+export async function scanPagesForKeys<T>(
+  keys: readonly string[],
+  fetchPage: (index: number) => Promise<{ items: readonly T[]; more: boolean }>,
+  keyOf: (t: T) => string,
+  maxPages = 1000,
+): Promise<T[]> {
+  const wanted = new Set(keys);
+  const found: T[] = [];
+  for (let i = 0; i < maxPages && wanted.size > 0; i++) {
+    const { items, more } = await fetchPage(i);
+    for (const it of items) if (wanted.delete(keyOf(it))) found.push(it);
+    if (!more) break;
+  }
+  return found;
+}

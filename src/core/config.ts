@@ -64,7 +64,7 @@ export interface ApiKeyConfig {
 }
 
 /** Default limits (README lists them). */
-export const DEFAULT_LIMITS: Limits = { maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxRootFields: 20, maxDirectives: 20, maxCost: 20_000 };
+export const DEFAULT_LIMITS: Limits = { maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxRootFields: 20, maxDirectives: 20, maxCost: 100_000 };
 
 /** A configuration error: names the field and the value at fault. */
 export class ConfigError extends Error {

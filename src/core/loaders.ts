@@ -5,6 +5,7 @@ import type { CallStatistics, Device, Extension, Greeting, Group, QueueMembershi
 /** The value each loader kind yields per key. */
 export interface LoaderValues {
   extension: Extension;
+  extensionRef: Extension;
   status: StatusInfo;
   devices: Device[];
   queues: QueueMembership[];
@@ -23,6 +24,8 @@ function batchFnOf<K extends LoaderKind>(kind: K, a: SourceAdapter): BatchFn<Loa
   switch (kind) {
     case 'extension':
       return a.loadExtensions as BatchFn<LoaderValues[K]>;
+    case 'extensionRef':
+      return (a.loadExtensionRefs ?? a.loadExtensions) as BatchFn<LoaderValues[K]>;
     case 'status':
       return a.loadStatus as BatchFn<LoaderValues[K]> | undefined;
     case 'devices':
@@ -74,6 +77,7 @@ export class Loaders {
   prime(source: SourceAdapter, ext: Extension): void {
     const id = ext.vendorId;
     if (!ext.partial) this.get('extension', source)?.prime(id, ext);
+    this.get('extensionRef', source)?.prime(id, ext);
     if (ext.status) this.get('status', source)?.prime(id, ext.status);
     if (ext.devices) this.get('devices', source)?.prime(id, ext.devices);
     if (ext.queues) this.get('queues', source)?.prime(id, ext.queues);

@@ -451,8 +451,8 @@ export type Pbx = Node & {
   __typename?: 'Pbx';
   /** What this vendor can answer; fields outside it are null with an UNSUPPORTED_BY_VENDOR error. */
   capabilities: Array<Capability>;
-  /** Extensions of this source as a Relay connection. */
-  extensions: ExtensionConnection;
+  /** Extensions of this source as a Relay connection; null with an error when the vendor fails. */
+  extensions: Maybe<ExtensionConnection>;
   /** Extension groups of this source (empty when the vendor has none). */
   groups: Array<Group>;
   /** Reachability of the vendor API, checked with one cheap call when asked. */
@@ -502,9 +502,11 @@ export type Query = {
   extension: Maybe<Extension>;
   /**
    * Extensions of one source (`pbx`) or of every source in configuration order, as a Relay
-   * connection. A source that fails is skipped with an error naming it; the others still answer.
+   * connection. Over every source, one that fails is skipped with an error naming it and the others
+   * still answer; asked for one source that fails, this field is null with that error (nullable so
+   * that sibling fields, such as other sources' aliases, keep their data).
    */
-  extensions: ExtensionConnection;
+  extensions: Maybe<ExtensionConnection>;
   /**
    * Find an extension of one source by number, e-mail or phone (give exactly one), where the vendor
    * can look it up that way (see `Pbx.capabilities`).
@@ -1019,7 +1021,7 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
 
 export type PbxResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Pbx'] = ResolversParentTypes['Pbx']> = {
   capabilities?: Resolver<Array<ResolversTypes['Capability']>, ParentType, ContextType>;
-  extensions?: Resolver<ResolversTypes['ExtensionConnection'], ParentType, ContextType, RequireFields<PbxExtensionsArgs, 'first'>>;
+  extensions?: Resolver<Maybe<ResolversTypes['ExtensionConnection']>, ParentType, ContextType, RequireFields<PbxExtensionsArgs, 'first'>>;
   groups?: Resolver<Array<ResolversTypes['Group']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['PbxHealth'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1042,7 +1044,7 @@ export type PresenceRuleResolvers<ContextType = GatewayContext, ParentType exten
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   extension?: Resolver<Maybe<ResolversTypes['Extension']>, ParentType, ContextType, RequireFields<QueryExtensionArgs, 'id'>>;
-  extensions?: Resolver<ResolversTypes['ExtensionConnection'], ParentType, ContextType, RequireFields<QueryExtensionsArgs, 'first'>>;
+  extensions?: Resolver<Maybe<ResolversTypes['ExtensionConnection']>, ParentType, ContextType, RequireFields<QueryExtensionsArgs, 'first'>>;
   findExtension?: Resolver<Maybe<ResolversTypes['Extension']>, ParentType, ContextType, RequireFields<QueryFindExtensionArgs, 'pbx'>>;
   group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType, RequireFields<QueryGroupArgs, 'id'>>;
   groups?: Resolver<Array<ResolversTypes['Group']>, ParentType, ContextType, Partial<QueryGroupsArgs>>;

@@ -63,11 +63,14 @@ function routeId(ctx: GatewayContext, id: string, types: readonly GlobalId['type
   return { gid, source };
 }
 
-/** The extension behind a global id (one batched load), or NOT_FOUND. */
+/**
+ * The extension behind a global id, or NOT_FOUND. All ids of one source in a request (`_entities`
+ * with 50 representations, many `node` fields) form one batch: the adapter's cheapest by-id lookup.
+ */
 async function extensionById(ctx: GatewayContext, id: string): Promise<Extension> {
   const { gid, source } = routeId(ctx, id, ['Extension']);
   if (!source.isValidExtensionId(gid.localId)) throw badInput(`id does not name a ${source.vendor} extension`, source.id);
-  const ext = await ctx.loaders.get('extension', source)!.load(gid.localId);
+  const ext = await ctx.loaders.get('extensionRef', source)!.load(gid.localId);
   ctx.loaders.prime(source, ext);
   return ext;
 }

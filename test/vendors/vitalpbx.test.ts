@@ -176,8 +176,9 @@ describe('VitalPBX failures give typed errors and keep the other sources', () =>
   }
 
   test('a wrong app-key is VENDOR_AUTH_FAILED naming the source', async () => {
-    const r = await gql(`{ extensions(pbx: "wrongkey") { edges { node { number } } } }`);
-    assert.equal(r.data, null);
+    const r = await gql(`{ extensions(pbx: "wrongkey") { edges { node { number } } } good: extensions(pbx: "good", first: 1) { edges { node { number } } } }`);
+    assert.equal(r.data.extensions, null);
+    assert.equal(r.data.good.edges.length, 1);
     assert.deepEqual(r.errors.map((e: any) => [e.extensions.code, e.extensions.pbx]), [['VENDOR_AUTH_FAILED', 'wrongkey']]);
   });
 

@@ -110,6 +110,14 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
     // The list lacks the detail fields, so full records always cost one get each, capped.
     loadExtensions: eachKey(cfg.concurrency, async (id) => mapExtension(cfg.id, id, await getOne(id))),
     /**
+     * Many ids at once (`_entities`, many `node`s): the one cached list answers them as partial
+     * records (detail fields then cost a get each, only if asked). One id: its single get.
+     */
+    async loadExtensionRefs(ids) {
+      if (ids.length === 1) return this.loadExtensions(ids);
+      return inKeyOrder(ids, await list(), (x) => String(x.number), (x) => mapListItem(cfg.id, x), missing);
+    },
+    /**
      * Several keys: the one (cached) list call carries every registration. One key: its single get,
      * which also says how fresh the flag is.
      */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Page, SourceAdapter } from '../../core/adapter.ts';
-import { eachKey, inKeyOrder } from '../../core/batch.ts';
+import { eachKey, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
 import { mapWithConcurrency, SingleFlightCache } from '../../core/shared-cache.ts';
+import { memoInRequest } from '../../core/request-scope.ts';
 import { TokenCache } from '../../core/token.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability, Extension, Group } from '../../domain/types.ts';
@@ -29,6 +30,9 @@ export type PortsipSourceConfig = BaseSourceConfig & { username: string; passwor
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'EXTENSION_LIST', 'EXTENSION_SEARCH', 'STATUS', 'GROUPS', 'VOICEMAIL', 'GREETINGS', 'FORWARDING', 'OFFICE_HOURS',
 ]);
+
+/** The largest page PortSIP is asked for when walking the list for a batch of ids. */
+const MAX_PAGE_SIZE = 1000;
 
 /** The vendor id is the extension number: digits. */
 const NUMBER = /^[0-9]{1,32}$/;
@@ -57,8 +61,10 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
 
   /** Every group with its members: 1 list page per `pageSize` groups + 1 show per group, reused briefly. */
   const groupCache = new SingleFlightCache<Group[]>(cfg.groupCacheMs);
+  // Within a request the index is built once, whatever the cache time (the extensions' groups and
+  // the groups themselves both read it).
   const allGroups = () =>
-    groupCache.get('all', async () => {
+    memoInRequest(`portsip-groups:${cfg.id}`, () => groupCache.get('all', async () => {
       const { items } = await allPages((n) => client.listGroups(n, cfg.pageSize), (p) => p.groups, cfg.pageSize);
       const groups = await mapWithConcurrency(items, cfg.concurrency, async (s) => {
         try {
@@ -70,7 +76,7 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
         }
       });
       return groups.filter((g): g is Group => g !== undefined);
-    });
+    }));
 
   /**
    * One page in the adapter's terms (offset cursors) over PortSIP's numbered pages. The vendor page
@@ -115,6 +121,23 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
     },
     // The list carries summary fields only: a full record is one extensions/show per extension.
     loadExtensions: eachKey(cfg.concurrency, async (id) => mapExtensionSettings(cfg.id, await show(id))),
+    /**
+     * Many ids at once (`_entities`, many `node`s): PortSIP has no batch get, so the list is walked at
+     * its largest page size until all are seen, giving summary (partial) records; detail fields then
+     * load per extension only if asked. One id: its extensions/show.
+     */
+    async loadExtensionRefs(ids) {
+      if (ids.length === 1) return this.loadExtensions(ids);
+      const found = await scanPagesForKeys(
+        ids,
+        async (i) => {
+          const p = await client.listExtensions(i + 1, MAX_PAGE_SIZE);
+          return { items: p.extensions, more: i + 1 < p.page_count && p.extensions.length === MAX_PAGE_SIZE };
+        },
+        (x) => String(x.extension_number),
+      );
+      return inKeyOrder(ids, found, (x) => String(x.extension_number), (x) => mapExtensionSummary(cfg.id, x), missing);
+    },
     async findExtension({ number }) {
       if (number === undefined || !NUMBER.test(number)) return null;
       try {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SourceAdapter } from '../../core/adapter.ts';
-import { eachKey } from '../../core/batch.ts';
+import { eachKey, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { ConfigError } from '../../core/config.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
 import { TokenCache, type IssuedToken } from '../../core/token.ts';
@@ -123,7 +123,25 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
         totalCount: total,
       };
     },
-    loadExtensions: eachKey(cfg.concurrency, async (id) => mapExtension(cfg.id, await getOne(id))),
+    /**
+     * One id: one get. Several (`_entities`, many `node`s): the list answers them in one call per
+     * MAX_LIMIT extensions, since its items are the full record (expandGoto, includePhones).
+     */
+    async loadExtensions(ids) {
+      if (ids.length === 1) return eachKey(1, async (id) => mapExtension(cfg.id, await getOne(id)))(ids);
+      // Ids are hex: compare them case-insensitively.
+      const keys = ids.map((id) => id.toLowerCase());
+      const found = await scanPagesForKeys(
+        keys,
+        async (i) => {
+          const page = await withToken((t) => client.listExtensions(t, { offset: i * MAX_LIMIT, limit: MAX_LIMIT, customer: cfg.customer }));
+          const items = page[PAGE_KEY];
+          return { items, more: items.length === MAX_LIMIT };
+        },
+        (x) => String(x._id).toLowerCase(),
+      );
+      return inKeyOrder(keys, found, (x) => String(x._id).toLowerCase(), (x) => mapExtension(cfg.id, x), missing);
+    },
     // A reduced answer carries no phones: its status is not known (the resolvers read a restricted
     // record's own null and never get here for it).
     loadStatus: fromGet<StatusInfo>((x) => (isReduced(x) ? UNKNOWN : statusFromPhones(x.phones ?? []))),
