@@ -19,34 +19,27 @@ export interface LoaderValues {
 /** A loader kind. */
 export type LoaderKind = keyof LoaderValues;
 
+/**
+ * Which adapter method serves each loader kind. A mapped type over LoaderKind: a new kind does not
+ * compile until it names its method.
+ */
+const METHOD_OF: { readonly [K in LoaderKind]: keyof SourceAdapter } = {
+  extension: 'loadExtensions',
+  extensionRef: 'loadExtensionRefs',
+  status: 'loadStatus',
+  devices: 'loadDevices',
+  queues: 'loadQueues',
+  extensionGroupIds: 'loadExtensionGroupIds',
+  group: 'loadGroups',
+  voicemailMessages: 'loadVoicemailMessages',
+  greetings: 'loadGreetings',
+  callStatistics: 'loadCallStatistics',
+};
+
 function batchFnOf<K extends LoaderKind>(kind: K, a: SourceAdapter): BatchFn<LoaderValues[K]> | undefined {
-  // An exhaustive switch: a new kind must say which adapter method serves it.
-  switch (kind) {
-    case 'extension':
-      return a.loadExtensions as BatchFn<LoaderValues[K]>;
-    case 'extensionRef':
-      return (a.loadExtensionRefs ?? a.loadExtensions) as BatchFn<LoaderValues[K]>;
-    case 'status':
-      return a.loadStatus as BatchFn<LoaderValues[K]> | undefined;
-    case 'devices':
-      return a.loadDevices as BatchFn<LoaderValues[K]> | undefined;
-    case 'queues':
-      return a.loadQueues as BatchFn<LoaderValues[K]> | undefined;
-    case 'extensionGroupIds':
-      return a.loadExtensionGroupIds as BatchFn<LoaderValues[K]> | undefined;
-    case 'group':
-      return a.loadGroups as BatchFn<LoaderValues[K]> | undefined;
-    case 'voicemailMessages':
-      return a.loadVoicemailMessages as BatchFn<LoaderValues[K]> | undefined;
-    case 'greetings':
-      return a.loadGreetings as BatchFn<LoaderValues[K]> | undefined;
-    case 'callStatistics':
-      return a.loadCallStatistics as BatchFn<LoaderValues[K]> | undefined;
-    default: {
-      const never: never = kind;
-      throw new Error(`unknown loader kind ${String(never)}`);
-    }
-  }
+  // Without a cheaper by-id lookup, references load full records.
+  const fn = a[METHOD_OF[kind]] ?? (kind === 'extensionRef' ? a.loadExtensions : undefined);
+  return fn as BatchFn<LoaderValues[K]> | undefined;
 }
 
 /**
