@@ -7,7 +7,7 @@ import type { Capability, Extension, ExtensionDetailField, Group } from '../doma
 import type { Resolvers } from '../generated/graphql.ts';
 import type { GatewayContext } from './context.ts';
 import { extensionsConnection } from './connection.ts';
-import type { GroupModel, HealthModel } from './models.ts';
+import type { GroupModel, HealthModel, VoicemailModel } from './models.ts';
 
 /*
  * Resolvers stay thin: route by id to a source, ask a per-request DataLoader, shape the answer.
@@ -25,10 +25,30 @@ function requireCapability(source: SourceAdapter, cap: Capability, what: string)
   if (!source.capabilities.has(cap)) throw unsupported(what, source.vendor, source.id);
 }
 
-/** Loads `kind` for an extension through the request's DataLoader, gated by capability. */
-async function load<K extends LoaderKind>(ctx: GatewayContext, ext: Extension, kind: K, cap: Capability, what: string): Promise<LoaderValues[K]> {
+/**
+ * A field that needs a capability. For a source without it the field is null, with no vendor call,
+ * and the request gets ONE UNSUPPORTED_BY_VENDOR error per source and field, at the first path that
+ * asked (one per extension would bury a 50-row dashboard under identical errors, and building them
+ * was most of its cost).
+ */
+function capable<P, R>(cap: Capability, what: string, extOf: (parent: P) => Extension, resolve: (parent: P, ctx: GatewayContext) => R) {
+  return (parent: P, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo): R | null => {
+    const source = sourceOf(ctx, extOf(parent));
+    if (source.capabilities.has(cap)) return resolve(parent, ctx);
+    const key = `${source.id}\u0000${info.parentType.name}.${info.fieldName}`;
+    if (!ctx.reported.has(key)) {
+      ctx.reported.add(key);
+      ctx.partialErrors.push({ error: unsupported(what, source.vendor, source.id), path: responsePathAsArray(info.path) });
+    }
+    return null;
+  };
+}
+
+const self = (e: Extension) => e;
+
+/** Loads `kind` for an extension through the request's DataLoader. */
+async function load<K extends LoaderKind>(ctx: GatewayContext, ext: Extension, kind: K, what: string): Promise<LoaderValues[K]> {
   const source = sourceOf(ctx, ext);
-  requireCapability(source, cap, what);
   const loader = ctx.loaders.get(kind, source);
   if (!loader) throw unsupported(what, source.vendor, source.id);
   return loader.load(ext.vendorId);
@@ -44,10 +64,7 @@ async function detail<F extends ExtensionDetailField>(ctx: GatewayContext, ext: 
 }
 
 function gated<F extends ExtensionDetailField>(field: F, cap: Capability, what: string) {
-  return async (ext: Extension, _a: unknown, ctx: GatewayContext) => {
-    requireCapability(sourceOf(ctx, ext), cap, what);
-    return detail(ctx, ext, field);
-  };
+  return capable(cap, what, self, (ext: Extension, ctx) => detail(ctx, ext, field));
 }
 
 function plain<F extends ExtensionDetailField>(field: F) {
@@ -207,28 +224,28 @@ export const resolvers: Resolvers = {
     presenceRules: gated('presenceRules', 'FORWARDING', 'presence rules'),
     officeHours: gated('officeHours', 'OFFICE_HOURS', 'office hours'),
     subscription: gated('subscription', 'SUBSCRIPTION', 'subscription'),
-    async voicemail(e, _a, ctx) {
-      requireCapability(sourceOf(ctx, e), 'VOICEMAIL', 'voicemail');
+    voicemail: capable('VOICEMAIL', 'voicemail', self, async (e, ctx) => {
       const settings = await detail(ctx, e, 'voicemail');
       return settings ? { extension: e, settings } : null;
-    },
+    }),
     // A record that itself says null (e.g. a restricted Telecom X view: the vendor withholds it, and
     // asking again gives the same) is answered as null with no load.
-    status: async (e, _a, ctx) => (e.status === null ? null : (await load(ctx, e, 'status', 'STATUS', 'status')).status),
-    statusDetail: (e, _a, ctx) => (e.status === null ? null : load(ctx, e, 'status', 'STATUS', 'status')),
-    devices: async (e, _a, ctx) =>
-      e.devices === null ? null : (await load(ctx, e, 'devices', 'DEVICES', 'devices')).map((d) => ({ ...d, sourceId: e.sourceId })),
-    queues: async (e, _a, ctx) =>
-      (await load(ctx, e, 'queues', 'QUEUES', 'queues')).map((m) => ({ ...m, queue: { ...m.queue, sourceId: e.sourceId } })),
-    async groups(e, _a, ctx) {
+    status: capable('STATUS', 'status', self, async (e, ctx) => (e.status === null ? null : (await load(ctx, e, 'status', 'status')).status)),
+    statusDetail: capable('STATUS', 'status', self, (e, ctx) => (e.status === null ? null : load(ctx, e, 'status', 'status'))),
+    devices: capable('DEVICES', 'devices', self, async (e, ctx) =>
+      e.devices === null ? null : (await load(ctx, e, 'devices', 'devices')).map((d) => ({ ...d, sourceId: e.sourceId })),
+    ),
+    queues: capable('QUEUES', 'queues', self, async (e, ctx) =>
+      (await load(ctx, e, 'queues', 'queues')).map((m) => ({ ...m, queue: { ...m.queue, sourceId: e.sourceId } })),
+    ),
+    groups: capable('GROUPS', 'groups', self, async (e, ctx) => {
       const source = sourceOf(ctx, e);
-      const ids = e.groupIds ?? (await load(ctx, e, 'extensionGroupIds', 'GROUPS', 'groups'));
-      requireCapability(source, 'GROUPS', 'groups');
+      const ids = e.groupIds ?? (await load(ctx, e, 'extensionGroupIds', 'groups'));
       const groups = await ctx.loaders.get('group', source)!.loadMany(ids);
       return groups.flatMap((g) => (g instanceof Error ? [] : [{ ...g, sourceId: source.id }]));
-    },
-    greetings: (e, _a, ctx) => load(ctx, e, 'greetings', 'GREETINGS', 'greetings'),
-    callStatistics: (e, _a, ctx) => load(ctx, e, 'callStatistics', 'CALL_STATISTICS', 'call statistics'),
+    }),
+    greetings: capable('GREETINGS', 'greetings', self, (e, ctx) => load(ctx, e, 'greetings', 'greetings')),
+    callStatistics: capable('CALL_STATISTICS', 'call statistics', self, (e, ctx) => load(ctx, e, 'callStatistics', 'call statistics')),
   },
   Voicemail: {
     enabled: (v) => v.settings.enabled,
@@ -237,7 +254,9 @@ export const resolvers: Resolvers = {
     hasVoicemailPin: (v) => v.settings.hasVoicemailPin,
     playCallerId: (v) => v.settings.playCallerId,
     readOutDateTime: (v) => v.settings.readOutDateTime,
-    messages: (v, _a, ctx) => load(ctx, v.extension, 'voicemailMessages', 'VOICEMAIL_MESSAGES', 'voicemail messages'),
+    messages: capable('VOICEMAIL_MESSAGES', 'voicemail messages', (v: VoicemailModel) => v.extension, (v, ctx) =>
+      load(ctx, v.extension, 'voicemailMessages', 'voicemail messages'),
+    ),
   },
   Device: {
     id: (d) => encodeId('Device', d.sourceId, d.vendorId),

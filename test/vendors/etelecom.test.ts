@@ -167,8 +167,11 @@ describe('eTelecom end to end (1,002 extensions: 2 seeds + size 1000)', () => {
   test('status, queues and devices: null + UNSUPPORTED_BY_VENDOR, and no vendor call for them', async () => {
     stack.reset();
     const r = await stack.gql(`{ extensions(pbx: "${SOURCE}", first: 3) { edges { node { number status statusDetail { status } queues { penalty } devices { id } } } } }`);
-    assert.deepEqual(codes(r), Array(12).fill('UNSUPPORTED_BY_VENDOR'));
+    // One error per field for the request, at the first row that asked; every row is null.
+    assert.deepEqual(codes(r), Array(4).fill('UNSUPPORTED_BY_VENDOR'));
     assert.ok(r.errors!.every((e) => e.extensions?.pbx === SOURCE));
+    assert.deepEqual(r.errors!.map((e) => e.path), ['status', 'statusDetail', 'queues', 'devices'].map((f) => ['extensions', 'edges', 0, 'node', f]));
+    for (const edge of r.data.extensions.edges) assert.deepEqual({ ...edge.node, number: 'x' }, { number: 'x', status: null, statusDetail: null, queues: null, devices: null });
     assert.deepEqual(r.data.extensions.edges[0].node, { number: '1001', status: null, statusDetail: null, queues: null, devices: null });
     // The list call only.
     assert.deepEqual(Object.fromEntries(sim.requests), { [ETELECOM_SIM_CALLS.getExtensions]: 1 });

@@ -165,7 +165,10 @@ describe('Point VoIP end to end: vendor calls', () => {
     stack.reset();
     const r = await stack.gql(`{ pbx(id: "portal-demo") { vendor capabilities health { ok } } extensions(pbx: "portal-demo", first: 2) { edges { node { number devices { id } } } } }`);
     assert.deepEqual(r.data.pbx, { vendor: 'portal', capabilities: ['E911', 'EXTENSION_LIST', 'EXTENSION_SEARCH', 'STATUS'], health: { ok: true } });
-    assert.deepEqual(codes(r), ['UNSUPPORTED_BY_VENDOR', 'UNSUPPORTED_BY_VENDOR']);
+    // Both rows are null; the request gets one error for the field, at the first row that asked.
+    assert.deepEqual(r.data.extensions.edges.map((e: any) => e.node.devices), [null, null]);
+    assert.deepEqual(codes(r), ['UNSUPPORTED_BY_VENDOR']);
+    assert.deepEqual(r.errors![0]!.path, ['extensions', 'edges', 0, 'node', 'devices']);
     assert.ok([...stack.sims.get('portal')!.requests.keys()].every((k) => k === 'POST /get/extensions'));
   });
 });
