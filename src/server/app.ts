@@ -136,6 +136,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     allowBatchedHttpRequests: false,
     introspection: config.server.introspection,
     formatError,
+    // Apollo pretty-prints answers by default; compact JSON is smaller and cheaper to write.
+    stringifyResult: (value) => JSON.stringify(value),
     includeStacktraceInErrorResponses: false,
     validationRules: limits.validationRules,
     plugins: [
