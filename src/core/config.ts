@@ -22,6 +22,8 @@ export interface AppConfig {
     bodyLimitBytes: number;
     /** NODE_ENV=production: no field suggestions, and the defaults above turn off. */
     production: boolean;
+    /** Answer a federation router's request for inline traces (ftv1); off by default (it costs CPU on every field). */
+    federatedTracing: boolean;
   };
   /** Operation limits (graphql-armor plus root fields). */
   limits: Limits;
@@ -92,9 +94,10 @@ const serverSchema = z
     introspection: z.boolean().optional(),
     landingPage: z.boolean().optional(),
     bodyLimitBytes: z.number().int().min(1024).max(10_000_000).default(100_000),
+    federatedTracing: z.boolean().default(false),
   })
   .strict()
-  .default({ port: 4000, debug: false, bodyLimitBytes: 100_000 });
+  .default({ port: 4000, debug: false, bodyLimitBytes: 100_000, federatedTracing: false });
 
 const limit = (def: number, max: number) => z.number().int().min(1).max(max).default(def);
 const limitsSchema = z
@@ -216,6 +219,7 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
       landingPage: srv.landingPage ?? !production,
       bodyLimitBytes: srv.bodyLimitBytes,
       production,
+      federatedTracing: srv.federatedTracing,
     },
     limits: top.data.limits,
     apiKeys: keys,

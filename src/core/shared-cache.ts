@@ -52,13 +52,21 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   return results;
 }
 
-/** Pages an in-memory list for vendors that answer everything at once; the cursor is the offset. */
-export function pageArray<T>(all: readonly T[], first: number, after: string | undefined): { items: { node: T; cursor: string }[]; hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number } {
+/**
+ * Pages an in-memory list for vendors that answer everything at once; the cursor is the offset.
+ * `map` runs on the page's items only (a whole-tenant answer may hold 10,000 rows).
+ */
+export function pageArray<T, U = T>(
+  all: readonly T[],
+  first: number,
+  after: string | undefined,
+  map: (item: T) => U = (item) => item as unknown as U,
+): { items: { node: U; cursor: string }[]; hasNextPage: boolean; hasPreviousPage: boolean; totalCount: number } {
   const start = after === undefined ? 0 : Number(after) + 1;
   const from = Number.isInteger(start) && start >= 0 ? start : 0;
   const slice = all.slice(from, from + first);
   return {
-    items: slice.map((node, i) => ({ node, cursor: String(from + i) })),
+    items: slice.map((item, i) => ({ node: map(item), cursor: String(from + i) })),
     hasNextPage: from + first < all.length,
     hasPreviousPage: from > 0,
     totalCount: all.length,

@@ -3,7 +3,7 @@ import type { SourceAdapter } from '../core/adapter.ts';
 import { badInput, notFound, PbxError, unsupported } from '../core/errors.ts';
 import { decodeId, encodeId, type GlobalId } from '../core/ids.ts';
 import type { LoaderKind, LoaderValues } from '../core/loaders.ts';
-import type { Capability, Extension, ExtensionDetailField, Group } from '../domain/types.ts';
+import type { Capability, Device, Extension, ExtensionDetailField, Group, QueueMembership } from '../domain/types.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { GatewayContext } from './context.ts';
 import { extensionsConnection } from './connection.ts';
@@ -230,14 +230,22 @@ export const resolvers: Resolvers = {
     }),
     // A record that itself says null (e.g. a restricted Telecom X view: the vendor withholds it, and
     // asking again gives the same) is answered as null with no load.
-    status: capable('STATUS', 'status', self, async (e, ctx) => (e.status === null ? null : (await load(ctx, e, 'status', 'status')).status)),
-    statusDetail: capable('STATUS', 'status', self, (e, ctx) => (e.status === null ? null : load(ctx, e, 'status', 'status'))),
-    devices: capable('DEVICES', 'devices', self, async (e, ctx) =>
-      e.devices === null ? null : (await load(ctx, e, 'devices', 'devices')).map((d) => ({ ...d, sourceId: e.sourceId })),
+    // What the record already carries (a list answer's status, devices, queues) is answered at once,
+    // without a loader round trip; null means the vendor withheld it (a restricted Telecom X view).
+    status: capable('STATUS', 'status', self, (e, ctx) =>
+      e.status !== undefined ? (e.status?.status ?? null) : load(ctx, e, 'status', 'status').then((s) => s.status),
     ),
-    queues: capable('QUEUES', 'queues', self, async (e, ctx) =>
-      (await load(ctx, e, 'queues', 'queues')).map((m) => ({ ...m, queue: { ...m.queue, sourceId: e.sourceId } })),
-    ),
+    statusDetail: capable('STATUS', 'status', self, (e, ctx) => (e.status !== undefined ? e.status : load(ctx, e, 'status', 'status'))),
+    devices: capable('DEVICES', 'devices', self, (e, ctx) => {
+      const withSource = (ds: Device[]) => ds.map((d) => ({ ...d, sourceId: e.sourceId }));
+      if (e.devices !== undefined) return e.devices === null ? null : withSource(e.devices);
+      return load(ctx, e, 'devices', 'devices').then(withSource);
+    }),
+    queues: capable('QUEUES', 'queues', self, (e, ctx) => {
+      const withSource = (ms: QueueMembership[]) => ms.map((m) => ({ ...m, queue: { ...m.queue, sourceId: e.sourceId } }));
+      if (e.queues !== undefined) return e.queues === null ? null : withSource(e.queues);
+      return load(ctx, e, 'queues', 'queues').then(withSource);
+    }),
     groups: capable('GROUPS', 'groups', self, async (e, ctx) => {
       const source = sourceOf(ctx, e);
       const ids = e.groupIds ?? (await load(ctx, e, 'extensionGroupIds', 'groups'));

@@ -4,7 +4,7 @@ import { eachKey, inKeyOrder } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
 import { pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
-import type { Capability, Extension } from '../../domain/types.ts';
+import type { Capability } from '../../domain/types.ts';
 import { classifyPortalAnswer, createPortalClient } from './client.ts';
 import { mapExtension, mapGetStatus, mapListItem, mapListStatus } from './mappers.ts';
 import type { PortalListItem } from './types.ts';
@@ -100,12 +100,12 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
     capabilities: CAPABILITIES,
     isValidExtensionId: (id) => NUMBER.test(id),
     async listExtensions({ search, first, after }) {
-      let all = (await list()).map((x) => mapListItem(cfg.id, x));
+      let all = await list();
       if (search) {
         const q = search.toLowerCase();
-        all = all.filter((e) => e.number.includes(q) || (e.name ?? '').toLowerCase().includes(q));
+        all = all.filter((x) => String(x.number).includes(q) || `${x.firstName ?? ''} ${x.lastName ?? ''}`.toLowerCase().includes(q));
       }
-      return pageArray<Extension>(all, first, after);
+      return pageArray(all, first, after, (x) => mapListItem(cfg.id, x));
     },
     // The list lacks the detail fields, so full records always cost one get each, capped.
     loadExtensions: eachKey(cfg.concurrency, async (id) => mapExtension(cfg.id, id, await getOne(id))),

@@ -4,7 +4,7 @@ import { eachKey, inKeyOrder } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
 import { pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
-import type { Capability, Extension } from '../../domain/types.ts';
+import type { Capability } from '../../domain/types.ts';
 import { classifyVitalAnswer, createVitalClient } from './client.ts';
 import { mapCdrSummary, mapDevice, mapExtension, mapQueues, mapVoicemailRecords } from './mappers.ts';
 import type { VitalExtension } from './types.ts';
@@ -61,13 +61,13 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
     capabilities: CAPABILITIES,
     isValidExtensionId: (id) => ID.test(id),
     async listExtensions({ search, first, after }) {
-      let all = (await list()).map((x) => mapExtension(cfg.id, x));
+      let all = await list();
       if (search) {
         // VitalPBX has no filter parameter; the whole list is fetched anyway, so filter it here.
         const q = search.toLowerCase();
-        all = all.filter((e) => e.number.includes(q) || (e.name ?? '').toLowerCase().includes(q) || (e.email ?? '').toLowerCase().includes(q));
+        all = all.filter((x) => String(x.extension).includes(q) || (x.name ?? '').toLowerCase().includes(q) || (x.email ?? '').toLowerCase().includes(q));
       }
-      return pageArray<Extension>(all, first, after);
+      return pageArray(all, first, after, (x) => mapExtension(cfg.id, x));
     },
     loadExtensions: fromListOr(
       async (id) => {
