@@ -98,7 +98,7 @@ function parseBody(raw: unknown): unknown {
  * The one place where transport and vendor failures become public errors. The message is ours; the
  * original error is kept as `cause` for the server log only.
  */
-export function translate(err: unknown, sourceId: string, idempotent: boolean, classify?: SourceHttpOptions['classify']): PbxError {
+function translate(err: unknown, sourceId: string, idempotent: boolean, classify?: SourceHttpOptions['classify']): PbxError {
   if (err instanceof PbxError) return err;
   const make = (code: PublicErrorCode, message?: string, reason?: string) =>
     new PbxError(code, `${sourceId}: ${message ?? FALLBACK_MESSAGE[code]}`, sourceId, { cause: err, ...(reason ? { reason } : {}) });

@@ -26,11 +26,6 @@ export function runInScope<T>(scope: RequestScope, fn: () => T): T {
   return storage.run(scope, fn);
 }
 
-/** Enters `scope` for the rest of the current async flow (used by the server's request hook). */
-export function enterScope(scope: RequestScope): void {
-  storage.enterWith(scope);
-}
-
 /** The current request scope, if any. */
 export function currentScope(): RequestScope | undefined {
   return storage.getStore();

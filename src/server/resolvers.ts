@@ -134,23 +134,22 @@ export const resolvers: Resolvers = {
     extensions: (_p, args, ctx, info) => extensionsConnection(pbxSources(ctx, args.pbx), args, ctx, info),
     extension: (_p, { id }, ctx) => extensionById(ctx, id),
     async findExtension(_p, { pbx, number, email, phone }, ctx) {
-      const [source] = pbxSources(ctx, pbx);
+      const source = pbxSources(ctx, pbx)[0]!;
       const given = [number, email, phone].filter((v) => v !== undefined && v !== null);
       if (given.length !== 1) throw badInput('give exactly one of number, email or phone');
       if (given[0]!.length > 200) throw badInput('lookup value too long');
-      if (email && !source!.capabilities.has('LOOKUP_BY_EMAIL')) throw unsupported('lookup by e-mail', source!.vendor, source!.id);
-      if (phone && !source!.capabilities.has('LOOKUP_BY_PHONE')) throw unsupported('lookup by phone', source!.vendor, source!.id);
-      if (!source!.findExtension) {
-        if (!number) throw unsupported('lookup', source!.vendor, source!.id);
+      if (email) requireCapability(source, 'LOOKUP_BY_EMAIL', 'lookup by e-mail');
+      if (phone) requireCapability(source, 'LOOKUP_BY_PHONE', 'lookup by phone');
+      let hit: Extension | null;
+      if (source.findExtension) {
+        hit = await source.findExtension({ number: number ?? undefined, email: email ?? undefined, phone: phone ?? undefined });
+      } else {
         // Without a lookup endpoint, a number is found through the vendor's search.
-        requireCapability(source!, 'EXTENSION_SEARCH', 'lookup by number');
-        const page = await source!.listExtensions({ search: number, first: 50 });
-        const hit = page.items.find((i) => i.node.number === number)?.node ?? null;
-        if (hit) ctx.loaders.prime(source!, hit);
-        return hit;
+        requireCapability(source, 'EXTENSION_SEARCH', 'lookup by number');
+        const page = await source.listExtensions({ search: number!, first: 50 });
+        hit = page.items.find((i) => i.node.number === number)?.node ?? null;
       }
-      const hit = await source!.findExtension({ number: number ?? undefined, email: email ?? undefined, phone: phone ?? undefined });
-      if (hit) ctx.loaders.prime(source!, hit);
+      if (hit) ctx.loaders.prime(source, hit);
       return hit;
     },
     async node(_p, { id }, ctx) {
