@@ -29,6 +29,8 @@ export interface TestStack {
   gql<D = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<D>>;
   /** Resets every simulator's counters. */
   reset(): void;
+  /** Starts another gateway over the same simulators, with these `server` keys changed; closed with the stack. */
+  another(server: Record<string, unknown>): Promise<Gateway>;
   /** Stops everything. */
   close(): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const raw = { server: { port: 0, host: '127.0.0.1', debug: opts.debug ?? true }, sources, ...(opts.extraConfig ?? {}) };
   const config = parseConfig(raw, VENDORS, opts.env ?? {});
   const gateway = await startGateway({ config, vendors: VENDORS, logger });
+  const others: Gateway[] = [];
   return {
     gateway,
     sims,
@@ -95,7 +98,13 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     reset() {
       for (const s of sims.values()) s.resetCounters();
     },
+    async another(server) {
+      const other = await startGateway({ config: parseConfig({ ...raw, server: { ...raw.server, ...server } }, VENDORS, opts.env ?? {}), vendors: VENDORS, logger });
+      others.push(other);
+      return other;
+    },
     async close() {
+      await Promise.all(others.map((o) => o.stop()));
       await gateway.stop();
       await Promise.all([...sims.values()].map((s) => s.close()));
     },

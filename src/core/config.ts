@@ -24,6 +24,8 @@ export interface AppConfig {
     production: boolean;
     /** Answer a federation router's request for inline traces (ftv1); off by default (it costs CPU on every field). */
     federatedTracing: boolean;
+    /** What executes operations: graphql-jit (compiled, the default) or graphql-js (needed for federated tracing). */
+    executor: 'jit' | 'graphql-js';
   };
   /** Operation limits (graphql-armor plus root fields). */
   limits: Limits;
@@ -95,6 +97,7 @@ const serverSchema = z
     landingPage: z.boolean().optional(),
     bodyLimitBytes: z.number().int().min(1024).max(10_000_000).default(100_000),
     federatedTracing: z.boolean().default(false),
+    executor: z.enum(['jit', 'graphql-js']).optional(),
   })
   .strict()
   .default({ port: 4000, debug: false, bodyLimitBytes: 100_000, federatedTracing: false });
@@ -210,6 +213,10 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
   });
   const production = env['NODE_ENV'] === 'production';
   const srv = top.data.server;
+  // Inline traces need Apollo's per-field hooks, which only its own graphql-js execution calls.
+  if (srv.federatedTracing && srv.executor === 'jit') {
+    throw new ConfigError('invalid configuration: server.executor: federated tracing needs the graphql-js executor (value: "jit")');
+  }
   return {
     server: {
       port,
@@ -220,6 +227,7 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
       bodyLimitBytes: srv.bodyLimitBytes,
       production,
       federatedTracing: srv.federatedTracing,
+      executor: srv.executor ?? (srv.federatedTracing ? 'graphql-js' : 'jit'),
     },
     limits: top.data.limits,
     apiKeys: keys,

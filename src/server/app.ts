@@ -15,6 +15,7 @@ import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
 import { createContext, type GatewayContext } from './context.ts';
 import { createMetrics } from './metrics.ts';
 import { buildSchema } from './schema.ts';
+import { jitGateway } from './jit.ts';
 import { ApiKeys, operationLimits, RateLimiter, scopePlugin } from './security.ts';
 
 /** What the gateway is built from. */
@@ -129,7 +130,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const limits = operationLimits(config.limits, config.server.production);
   const httpServer = http.createServer();
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildSchema(),
+    ...(config.server.executor === 'jit' ? { gateway: jitGateway(buildSchema()) } : { schema: buildSchema() }),
     csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT (it also stops the demo simulators); two handlers would race.
     stopOnTerminationSignals: false,

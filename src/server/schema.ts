@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { parse, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers.ts';
 
 /** The folder of the SDL files (schema/ at the project root, from src/ or dist/ alike). */
@@ -14,5 +14,25 @@ export function readTypeDefs(): DocumentNode {
 
 /** The executable Federation 2 subgraph schema. */
 export function buildSchema(): GraphQLSchema {
-  return buildSubgraphSchema({ typeDefs: readTypeDefs(), resolvers: resolvers as never });
+  const schema = buildSubgraphSchema({ typeDefs: readTypeDefs(), resolvers: resolvers as never });
+  settleEntities(schema);
+  return schema;
+}
+
+/**
+ * `_entities` (from @apollo/subgraph) answers a list of promises, one per representation. graphql-jit
+ * 0.8.9 files a rejected item at the end of the list built so far rather than at its own index, so
+ * an item that fails before the ones ahead of it resolve shortens or reorders the list (the first
+ * item that fails fastest is a malformed id: no vendor call). Settling the items first and handing
+ * over values and Errors in order gives both executors one list of the right length; graphql-js and
+ * graphql-jit alike turn an Error item into null plus an error at that item's path.
+ */
+function settleEntities(schema: GraphQLSchema): void {
+  const field = schema.getQueryType()?.getFields()['_entities'];
+  const resolve = field?.resolve as GraphQLFieldResolver<unknown, unknown> | undefined;
+  if (!field || !resolve) return;
+  field.resolve = async (source, args, context, info) => {
+    const items = (await resolve(source, args, context, info)) as unknown[];
+    return Promise.all(items.map((item) => Promise.resolve(item).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
+  };
 }
