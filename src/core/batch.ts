@@ -10,8 +10,18 @@ export function eachKey<V>(limit: number, fn: (key: string) => Promise<V>): (key
 
 /** Picks, for each key, the item whose key matches, or `missing(key)` (an Error) when none. */
 export function inKeyOrder<T, V>(keys: readonly string[], items: readonly T[], keyOf: (t: T) => string, value: (t: T) => V, missing: (key: string) => Error): Array<V | Error> {
+  return fromIndex(keys, indexBy(items, keyOf), value, missing);
+}
+
+/** The items by key (the last one wins). */
+export function indexBy<T>(items: readonly T[], keyOf: (t: T) => string): Map<string, T> {
   const byKey = new Map<string, T>();
   for (const it of items) byKey.set(keyOf(it), it);
+  return byKey;
+}
+
+/** `inKeyOrder` over an index already built (for a cached list answer, once per answer). */
+export function fromIndex<T, V>(keys: readonly string[], byKey: ReadonlyMap<string, T>, value: (t: T) => V, missing: (key: string) => Error): Array<V | Error> {
   return keys.map((k) => {
     const hit = byKey.get(k);
     return hit === undefined ? missing(k) : value(hit);

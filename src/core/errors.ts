@@ -18,20 +18,26 @@ export type PublicErrorCode =
 /**
  * The one error type of pbx-graph. `message` is written by us, never copied from a vendor body, so
  * it is safe to show; `pbx` names the source it concerns.
+ *
+ * It carries no stack trace: it is an expected answer (not found, unsupported, vendor down), its
+ * stack is never sent or logged (an unexpected failure keeps its own, as `cause`), and capturing one
+ * was a measurable part of a dashboard answer's CPU (one per source and unsupported field).
  */
 export class PbxError extends Error {
+  /** Public code. */
+  readonly code: PublicErrorCode;
+  /** Source id the error concerns, if any. */
+  readonly pbx: string | undefined;
   /** Internal detail for the adapter (e.g. `token_expired`); never sent to a client. */
   readonly reason: string | undefined;
 
-  constructor(
-    /** Public code. */
-    readonly code: PublicErrorCode,
-    message: string,
-    /** Source id the error concerns, if any. */
-    readonly pbx?: string,
-    options?: { cause?: unknown; reason?: string },
-  ) {
+  constructor(code: PublicErrorCode, message: string, pbx?: string, options?: { cause?: unknown; reason?: string }) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, options);
+    Error.stackTraceLimit = limit;
+    this.code = code;
+    this.pbx = pbx;
     this.reason = options?.reason;
     this.name = 'PbxError';
   }

@@ -43,12 +43,61 @@ function batchFnOf<K extends LoaderKind>(kind: K, a: SourceAdapter): BatchFn<Loa
 }
 
 /**
+ * What a record already carries for a loader kind, or undefined when the kind must be loaded. A list
+ * or get answer often carries more than its own fields (VitalPBX devices and queues, Telecom X
+ * phones, Point VoIP registrations); asking for it again must cost no vendor call.
+ */
+function carried<K extends LoaderKind>(kind: K, ext: Extension | undefined): LoaderValues[K] | undefined {
+  if (ext === undefined) return undefined;
+  let value: LoaderValues[LoaderKind] | null | undefined;
+  switch (kind as LoaderKind) {
+    case 'extension':
+      value = ext.partial ? undefined : ext;
+      break;
+    case 'extensionRef':
+      value = ext;
+      break;
+    case 'status':
+      value = ext.status;
+      break;
+    case 'devices':
+      value = ext.devices;
+      break;
+    case 'queues':
+      value = ext.queues;
+      break;
+    case 'extensionGroupIds':
+      value = ext.groupIds;
+      break;
+    case 'group':
+    case 'voicemailMessages':
+    case 'greetings':
+    case 'callStatistics':
+      // Not carried by an extension record.
+      value = undefined;
+      break;
+    default: {
+      const unknown: never = kind as never;
+      throw new Error(`loader kind ${String(unknown)}`);
+    }
+  }
+  // null means the vendor withheld it (a restricted view): the resolvers answer that without a load.
+  return (value ?? undefined) as LoaderValues[K] | undefined;
+}
+
+/**
  * The per-request DataLoaders: one per (kind, source), created on first use and dropped with the
  * request, so nothing cached outlives it or crosses from one caller to another. Batches go to the
  * adapter's batch functions, which answer one result per key in key order.
+ *
+ * Records a list or get answered are remembered per source (`prime`), and a batch takes from them
+ * what they carry before asking the adapter for the rest. Remembering is one map entry per record;
+ * priming every loader kind up front cost a DataLoader cache entry and a resolved promise per kind
+ * and record, for a dashboard page mostly never read.
  */
 export class Loaders {
   readonly #loaders = new Map<string, DataLoader<string, unknown>>();
+  readonly #known = new Map<string, Map<string, Extension>>();
 
   /** The loader of `kind` for `source`; undefined when the adapter cannot serve that kind. */
   get<K extends LoaderKind>(kind: K, source: SourceAdapter): DataLoader<string, LoaderValues[K]> | undefined {
@@ -57,23 +106,40 @@ export class Loaders {
     if (!loader) {
       const fn = batchFnOf(kind, source);
       if (!fn) return undefined;
-      loader = new DataLoader<string, unknown>((keys) => fn.call(source, keys), { maxBatchSize: 500 });
+      loader = new DataLoader<string, unknown>((keys) => this.#batch(kind, source, fn, keys), { maxBatchSize: 500 });
       this.#loaders.set(key, loader);
     }
     return loader as DataLoader<string, LoaderValues[K]>;
   }
 
-  /**
-   * Primes the loaders from what a list or get answer already carried (VitalPBX devices and queues,
-   * PortSIP status, Telecom X phones), so asking for it again costs no vendor call.
-   */
+  /** Remembers what a list or get answer carried for `ext`, so loading it again costs no vendor call. */
   prime(source: SourceAdapter, ext: Extension): void {
-    const id = ext.vendorId;
-    if (!ext.partial) this.get('extension', source)?.prime(id, ext);
-    this.get('extensionRef', source)?.prime(id, ext);
-    if (ext.status) this.get('status', source)?.prime(id, ext.status);
-    if (ext.devices) this.get('devices', source)?.prime(id, ext.devices);
-    if (ext.queues) this.get('queues', source)?.prime(id, ext.queues);
-    if (ext.groupIds) this.get('extensionGroupIds', source)?.prime(id, ext.groupIds);
+    let known = this.#known.get(source.id);
+    if (!known) {
+      known = new Map();
+      this.#known.set(source.id, known);
+    }
+    known.set(ext.vendorId, ext);
+  }
+
+  /** One batch: carried values first, the adapter for the rest; one result per key, in key order. */
+  async #batch<K extends LoaderKind>(kind: K, source: SourceAdapter, fn: BatchFn<LoaderValues[K]>, keys: readonly string[]): Promise<ReadonlyArray<LoaderValues[K] | Error>> {
+    const known = this.#known.get(source.id);
+    if (!known) return fn.call(source, keys);
+    const out = new Array<LoaderValues[K] | Error>(keys.length);
+    const missing: string[] = [];
+    const at: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const value = carried(kind, known.get(keys[i]!));
+      if (value === undefined) {
+        missing.push(keys[i]!);
+        at.push(i);
+      } else out[i] = value;
+    }
+    if (missing.length > 0) {
+      const loaded = await fn.call(source, missing);
+      for (let j = 0; j < at.length; j++) out[at[j]!] = loaded[j]!;
+    }
+    return out;
   }
 }

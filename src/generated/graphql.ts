@@ -3,7 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { SourceAdapter as SourceAdapterModel } from '../core/adapter.ts';
 import type { Extension as ExtensionModel, StatusInfo as StatusInfoModel } from '../domain/types.ts';
-import type { DeviceModel as DeviceModelModel, QueueModel as QueueModelModel, QueueMembershipModel as QueueMembershipModelModel, GroupModel as GroupModelModel, VoicemailModel as VoicemailModelModel, ConnectionModel as ConnectionModelModel, EdgeModel as EdgeModelModel, HealthModel as HealthModelModel } from '../server/models.ts';
+import type { DeviceModel as DeviceModelModel, QueueModel as QueueModelModel, QueueMembershipModel as QueueMembershipModelModel, GroupModel as GroupModelModel, VoicemailModel as VoicemailModelModel, ConnectionModel as ConnectionModelModel, EdgeModel as EdgeModelModel, PageInfoModel as PageInfoModelModel, HealthModel as HealthModelModel } from '../server/models.ts';
 import type { GatewayContext } from '../server/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -800,7 +800,7 @@ export type ResolversTypes = {
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OfficeHours: ResolverTypeWrapper<OfficeHours>;
   OfficeHoursDay: ResolverTypeWrapper<OfficeHoursDay>;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
+  PageInfo: ResolverTypeWrapper<PageInfoModelModel>;
   Pbx: ResolverTypeWrapper<SourceAdapterModel>;
   PbxHealth: ResolverTypeWrapper<HealthModelModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -838,7 +838,7 @@ export type ResolversParentTypes = {
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   OfficeHours: OfficeHours;
   OfficeHoursDay: OfficeHoursDay;
-  PageInfo: PageInfo;
+  PageInfo: PageInfoModelModel;
   Pbx: SourceAdapterModel;
   PbxHealth: HealthModelModel;
   Float: Scalars['Float']['output'];

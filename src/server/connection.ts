@@ -18,6 +18,10 @@ interface CursorState {
 
 const encodeCursor = (c: CursorState): string => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 
+/** The gateway cursor of an edge: its source, the adapter's cursor there, and whether that source ends. */
+export const edgeCursor = (e: EdgeModel): string =>
+  encodeCursor({ s: e.node.sourceId, c: e.adapterCursor, ...(e.endOfSource ? { e: 1 as const } : {}) });
+
 function decodeCursor(cursor: string): CursorState {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
@@ -77,11 +81,12 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
         totalCount = page.totalCount;
         hasPreviousPage = page.hasPreviousPage;
       }
-      page.items.forEach((item, k) => {
-        ctx.loaders.prime(source, item.node);
-        const last = k === page.items.length - 1 && !page.hasNextPage;
-        edges.push({ cursor: encodeCursor({ s: source.id, c: item.cursor, ...(last ? { e: 1 as const } : {}) }), node: item.node });
-      });
+      const lastIndex = page.hasNextPage ? -1 : page.items.length - 1;
+      for (let k = 0; k < page.items.length; k++) {
+        const { node, cursor } = page.items[k]!;
+        ctx.loaders.prime(source, node);
+        edges.push({ node, adapterCursor: cursor, endOfSource: k === lastIndex });
+      }
       if (page.hasNextPage) {
         hasNextPage = true;
         break;
@@ -94,7 +99,7 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
   }
   return {
     edges,
-    pageInfo: { hasNextPage, hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    pageInfo: { hasNextPage, hasPreviousPage, first: edges[0], last: edges[edges.length - 1] },
     totalCount,
   };
 }

@@ -20,19 +20,35 @@ export interface VoicemailModel {
   /** Its settings. */
   settings: VoicemailSettings;
 }
-/** An edge. */
+/**
+ * An edge. Its gateway cursor is encoded only when a client asks for it (a dashboard asking for
+ * nodes alone never pays for 250 cursors).
+ */
 export interface EdgeModel {
-  /** Gateway cursor. */
-  cursor: string;
   /** The extension. */
   node: Extension;
+  /** The adapter's own cursor of the node. */
+  adapterCursor: string;
+  /** True for the last edge its source has: the next page starts at the next source. */
+  endOfSource: boolean;
+}
+/** Paging state; start and end cursors come from the first and last edges, on demand. */
+export interface PageInfoModel {
+  /** More after the last edge. */
+  hasNextPage: boolean;
+  /** Items before the first edge. */
+  hasPreviousPage: boolean;
+  /** First edge of the page. */
+  first: EdgeModel | undefined;
+  /** Last edge of the page. */
+  last: EdgeModel | undefined;
 }
 /** A connection page. */
 export interface ConnectionModel {
   /** Edges. */
   edges: EdgeModel[];
   /** Paging state. */
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: PageInfoModel;
   /** Total, when known. */
   totalCount: number | null;
 }

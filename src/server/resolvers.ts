@@ -6,7 +6,7 @@ import type { LoaderKind, LoaderValues } from '../core/loaders.ts';
 import type { Capability, Device, Extension, ExtensionDetailField, Group, QueueMembership } from '../domain/types.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { GatewayContext } from './context.ts';
-import { extensionsConnection } from './connection.ts';
+import { edgeCursor, extensionsConnection } from './connection.ts';
 import type { GroupModel, HealthModel, VoicemailModel } from './models.ts';
 
 /*
@@ -283,5 +283,12 @@ export const resolvers: Resolvers = {
   },
   StatusDetail: {
     status: (s) => s.status,
+  },
+  ExtensionEdge: {
+    cursor: edgeCursor,
+  },
+  PageInfo: {
+    startCursor: (p) => (p.first ? edgeCursor(p.first) : null),
+    endCursor: (p) => (p.last ? edgeCursor(p.last) : null),
   },
 };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { SourceAdapter } from '../../core/adapter.ts';
-import { eachKey, inKeyOrder } from '../../core/batch.ts';
+import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
-import { pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
+import { byIdentity, pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability } from '../../domain/types.ts';
 import { classifyPortalAnswer, createPortalClient } from './client.ts';
@@ -84,7 +84,12 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
   };
   // One answer per PBX, shared by pages and concurrent requests for listCacheMs.
   const listCache = new SingleFlightCache<PortalListItem[]>(cfg.listCacheMs);
-  const list = async () => (await listCache.get('all', () => client.listExtensions())).filter((x) => visible(String(x.number)));
+  // Derived once per cached answer, not once per request: the visible rows, their index by number,
+  // each row as a domain record.
+  const visibleOf = byIdentity((all: PortalListItem[]) => (ranges.length === 0 ? all : all.filter((x) => visible(String(x.number)))));
+  const indexOf = byIdentity((all: PortalListItem[]) => indexBy(all, (x) => String(x.number)));
+  const toDomain = byIdentity((x: PortalListItem) => mapListItem(cfg.id, x));
+  const list = async () => visibleOf(await listCache.get('all', () => client.listExtensions()));
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
 
   /** The single get of a visible number; one outside the configured numbers is NOT_FOUND, no call. */
@@ -105,7 +110,7 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
         const q = search.toLowerCase();
         all = all.filter((x) => String(x.number).includes(q) || `${x.firstName ?? ''} ${x.lastName ?? ''}`.toLowerCase().includes(q));
       }
-      return pageArray(all, first, after, (x) => mapListItem(cfg.id, x));
+      return pageArray(all, first, after, toDomain);
     },
     // The list lacks the detail fields, so full records always cost one get each, capped.
     loadExtensions: eachKey(cfg.concurrency, async (id) => mapExtension(cfg.id, id, await getOne(id))),
@@ -115,7 +120,7 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
      */
     async loadExtensionRefs(ids) {
       if (ids.length === 1) return this.loadExtensions(ids);
-      return inKeyOrder(ids, await list(), (x) => String(x.number), (x) => mapListItem(cfg.id, x), missing);
+      return fromIndex(ids, indexOf(await list()), toDomain, missing);
     },
     /**
      * Several keys: the one (cached) list call carries every registration. One key: its single get,
@@ -123,7 +128,7 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
      */
     async loadStatus(ids) {
       if (ids.length === 1) return eachKey(1, async (id) => mapGetStatus(await getOne(id)))(ids);
-      return inKeyOrder(ids, await list(), (x) => String(x.number), (x) => mapListStatus(x.status), missing);
+      return fromIndex(ids, indexOf(await list()), (x) => mapListStatus(x.status), missing);
     },
     async healthCheck() {
       await listCache.get('all', () => client.listExtensions());

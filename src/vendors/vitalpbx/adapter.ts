@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { SourceAdapter } from '../../core/adapter.ts';
-import { eachKey, inKeyOrder } from '../../core/batch.ts';
+import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
-import { pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
+import { byIdentity, pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability } from '../../domain/types.ts';
 import { classifyVitalAnswer, createVitalClient } from './client.ts';
@@ -43,6 +43,9 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
   const listCache = new SingleFlightCache<VitalExtension[]>(cfg.listCacheMs);
   const list = () => listCache.get('all', () => client.listExtensions());
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
+  // Derived once per cached answer, not once per request: its rows as domain records, its index by id.
+  const toDomain = byIdentity((x: VitalExtension) => mapExtension(cfg.id, x));
+  const indexOf = byIdentity((all: VitalExtension[]) => indexBy(all, (x) => String(x.extension_id)));
 
   /**
    * With more than one key, one list call answers them all (the list embeds devices and queues);
@@ -51,7 +54,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
   function fromListOr<V>(perId: (id: string) => Promise<V>, fromRecord: (x: VitalExtension) => V) {
     const single = eachKey(cfg.concurrency, perId);
     return async (ids: readonly string[]) =>
-      ids.length > 1 ? inKeyOrder(ids, await list(), (x) => String(x.extension_id), fromRecord, missing) : single(ids);
+      ids.length > 1 ? fromIndex(ids, indexOf(await list()), fromRecord, missing) : single(ids);
   }
 
   return {
@@ -67,7 +70,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
         const q = search.toLowerCase();
         all = all.filter((x) => String(x.extension).includes(q) || (x.name ?? '').toLowerCase().includes(q) || (x.email ?? '').toLowerCase().includes(q));
       }
-      return pageArray(all, first, after, (x) => mapExtension(cfg.id, x));
+      return pageArray(all, first, after, toDomain);
     },
     loadExtensions: fromListOr(
       async (id) => {
@@ -75,7 +78,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
         if (!x) throw missing(id);
         return mapExtension(cfg.id, x);
       },
-      (x) => mapExtension(cfg.id, x),
+      toDomain,
     ),
     loadDevices: fromListOr(async (id) => (await client.getDevices(id)).map(mapDevice), (x) => x.devices.map(mapDevice)),
     loadQueues: fromListOr(async (id) => mapQueues(await client.getQueues(id)), (x) => mapQueues(x.queues_info)),
