@@ -53,6 +53,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
   const base = opts.basePath.replace(/\/$/, '');
 
   const server = http.createServer(async (req, res) => {
+    const arrived = performance.now();
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
@@ -76,10 +77,19 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
       requests.set(key, (requests.get(key) ?? 0) + 1);
       log.push({ method, path, query: Object.fromEntries(url.searchParams), body });
       if (log.length > 10_000) log.shift();
+      if (fault === 'none') {
+        // The answer is ready `latency` ms after the request arrived, however long the simulator took
+        // to compute and serialise it: the latency knob is the vendor's whole response time, so a
+        // gateway's critical path is exactly rounds x latency (a big list no longer costs extra).
+        const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
+        const text = JSON.stringify(answer.body);
+        const wait = latency - (performance.now() - arrived);
+        if (wait > 0) await sleep(wait);
+        sendText(res, answer.status, text, answer.headers);
+        return;
+      }
       if (latency > 0) await sleep(latency);
       switch (fault) {
-        case 'none':
-          break;
         case 'error500':
           // A vendor error body full of things that must never reach a client.
           send(res, 500, { message: 'internal error', detail: 'db=postgres://admin:sim-canary-secret@10.0.0.1/pbx', trace: 'at /opt/pbx/api.php:42' });
@@ -97,8 +107,6 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
           throw new Error(`unknown fault ${String(never)}`);
         }
       }
-      const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
-      send(res, answer.status, answer.body, answer.headers);
     } catch (err) {
       send(res, 500, { message: 'simulator error', error: String(err) });
     } finally {
@@ -135,8 +143,11 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendText(res, status, JSON.stringify(body), headers);
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
