@@ -74,6 +74,16 @@ describe('vendor calls per dashboard query, every source', () => {
     assert.deepEqual(seen, { 'vital-hq': 1, 'portsip-demo': 1, 'telecomx-demo': 1, 'etelecom-demo': 1, 'portal-demo': 1 });
   });
 
+  test('concurrent requests each count only their own vendor calls', async () => {
+    const one = (s: string) => `{ extensions(pbx: "${s}", first: 50) { edges { node { id status devices { id } } } } }`;
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => stack.gql(one(SOURCES[i % SOURCES.length]!))));
+    answers.forEach((r, i) => {
+      const s = SOURCES[i % SOURCES.length]!;
+      // Each request asked one source: its list (+ PortSIP's status batch), counted for it alone.
+      assert.deepEqual(vendorCalls(r), { [s]: s === 'portsip-demo' ? 2 : 1 }, `request ${i} (${s})`);
+    });
+  });
+
   test('Q4: Q1 with one source failing costs the others nothing extra', async () => {
     stack.sims.get('telecomx')!.setFault('error500');
     try {

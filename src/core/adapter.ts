@@ -1,3 +1,4 @@
+import type { RequestScope } from './request-scope.ts';
 import type {
   Capability, CallStatistics, Device, Extension, Greeting, Group, QueueMembership, StatusInfo, VoicemailMessage,
 } from '../domain/types.ts';
@@ -38,21 +39,10 @@ export interface ExtensionLookup {
 export type BatchFn<V> = (vendorIds: readonly string[]) => Promise<ReadonlyArray<V | Error>>;
 
 /**
- * One configured PBX source. Every vendor implements this and nothing else is known of it outside its
- * folder. Per-extension lookups are batch functions (the per-request DataLoaders call them); a
- * method is absent exactly when the capability is absent.
+ * What a source can be asked. Per-extension lookups are batch functions (the per-request DataLoaders
+ * call them); a method is absent exactly when the capability is absent.
  */
-export interface SourceAdapter {
-  /** Configured source id. */
-  readonly id: string;
-  /** Vendor key. */
-  readonly vendor: string;
-  /** Display name. */
-  readonly name: string;
-  /** What this vendor can answer. */
-  readonly capabilities: ReadonlySet<Capability>;
-  /** True when `vendorId` has the vendor's id syntax; a false id is BAD_USER_INPUT with no call. */
-  isValidExtensionId(vendorId: string): boolean;
+export interface SourceOperations {
   /** One page of extensions. */
   listExtensions(query: ListQuery): Promise<Page<Extension>>;
   /** Full extension records by vendor id (the single get). */
@@ -82,10 +72,32 @@ export interface SourceAdapter {
   loadGreetings?: BatchFn<Greeting[]>;
   /** Call statistics by vendor id. */
   loadCallStatistics?: BatchFn<CallStatistics>;
-  /** Drops cached vendor answers (whole-list caches); absent when the adapter caches nothing. */
-  clearCache?(): void;
   /** One cheap call that proves the vendor answers with these credentials. */
   healthCheck(): Promise<void>;
+}
+
+/**
+ * One configured PBX source. Every vendor implements this and nothing else is known of it outside its
+ * folder. Its operations, called on the adapter itself, are not tied to any request; a GraphQL
+ * request asks `forRequest(scope)` for the same operations counting their vendor calls in its scope
+ * and sharing its identical in-flight reads. Caches, sessions and sockets belong to the adapter and
+ * are shared by every request.
+ */
+export interface SourceAdapter extends SourceOperations {
+  /** Configured source id. */
+  readonly id: string;
+  /** Vendor key. */
+  readonly vendor: string;
+  /** Display name. */
+  readonly name: string;
+  /** What this vendor can answer. */
+  readonly capabilities: ReadonlySet<Capability>;
+  /** True when `vendorId` has the vendor's id syntax; a false id is BAD_USER_INPUT with no call. */
+  isValidExtensionId(vendorId: string): boolean;
+  /** These operations for one GraphQL request (the same methods as the adapter's own). */
+  forRequest(scope: RequestScope): SourceOperations;
+  /** Drops cached vendor answers (whole-list caches); absent when the adapter caches nothing. */
+  clearCache?(): void;
   /** Releases sockets and timers. */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { got, HTTPError, ParseError, RequestError, TimeoutError, type Got, type OptionsInit } from 'got';
 import { PbxError, type PublicErrorCode } from './errors.ts';
-import { countVendorCall, currentScope } from './request-scope.ts';
+import { countCall, type RequestScope } from './request-scope.ts';
 import type { Logger } from './logger.ts';
 
 /** A vendor's reading of an answer: a public code and our own message, or undefined when fine. */
@@ -56,6 +56,12 @@ export interface SourceHttp {
   get<T>(path: string, opts?: CallOptions): Promise<T>;
   /** POST a JSON body and read a JSON answer (non-idempotent unless said). */
   post<T>(path: string, body: unknown, opts?: CallOptions): Promise<T>;
+  /**
+   * The same client for one GraphQL request: its calls (retries included) are counted in `scope`,
+   * and an identical idempotent call already in flight for the request is joined, not repeated.
+   * Without a scope, calls are neither counted per request nor shared.
+   */
+  scoped(scope: RequestScope | undefined): SourceHttp;
   /** Closes the keep-alive sockets. */
   close(): void;
 }
@@ -135,16 +141,23 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     headers: { 'user-agent': 'pbx-graph', ...(opts.headers ?? {}) },
     throwHttpErrors: true,
     hooks: {
-      beforeRequest: [() => countVendorCall(opts.sourceId)],
+      // Once per attempt, so a retried call counts twice.
+      beforeRequest: [
+        (o) => {
+          const scope = o.context['scope'] as RequestScope | undefined;
+          if (scope) countCall(scope, opts.sourceId);
+        },
+      ],
     },
   });
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions = {}): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined): Promise<T> {
     const idempotent = co.idempotent ?? method === 'GET';
     const started = performance.now();
     const init: OptionsInit = {
       method,
       headers: co.headers,
+      context: { scope },
       retry: idempotent
         ? { limit: 1, methods: [method], statusCodes: [502, 503, 504], errorCodes: ['ECONNRESET', 'EPIPE'] }
         : { limit: 0 },
@@ -174,24 +187,26 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
    * sent again (two resolvers asking the same thing before a loader could batch them). Scoped to the
    * request, so one caller never receives an answer fetched for another.
    */
-  function shared<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions = {}): Promise<T> {
-    const scope = currentScope();
+  function shared<T>(scope: RequestScope | undefined, method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions = {}): Promise<T> {
     const idempotent = co.idempotent ?? method === 'GET';
-    if (!scope || !idempotent) return call<T>(method, path, body, co);
+    if (!scope || !idempotent) return call<T>(method, path, body, co, scope);
     const key = JSON.stringify([opts.sourceId, method, path, co.searchParams ?? null, body ?? null, co.headers ?? null]);
     const hit = scope.inflight.get(key);
     if (hit) return hit as Promise<T>;
-    const p = call<T>(method, path, body, co).finally(() => scope.inflight.delete(key));
+    const p = call<T>(method, path, body, co, scope).finally(() => scope.inflight.delete(key));
     scope.inflight.set(key, p);
     return p;
   }
 
-  return {
-    get: (path, co) => shared('GET', path, undefined, co),
-    post: (path, body, co) => shared('POST', path, body, co),
-    close: () => {
-      agent.http.destroy();
-      agent.https.destroy();
-    },
+  const close = () => {
+    agent.http.destroy();
+    agent.https.destroy();
   };
+  const view = (scope: RequestScope | undefined): SourceHttp => ({
+    get: (path, co) => shared(scope, 'GET', path, undefined, co),
+    post: (path, body, co) => shared(scope, 'POST', path, body, co),
+    scoped: view,
+    close,
+  });
+  return view(undefined);
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { BatchFn, SourceAdapter } from './adapter.ts';
+import type { BatchFn, SourceAdapter, SourceOperations } from './adapter.ts';
+import type { RequestScope } from './request-scope.ts';
 import type { CallStatistics, Device, Extension, Greeting, Group, QueueMembership, StatusInfo, VoicemailMessage } from '../domain/types.ts';
 
 /** The value each loader kind yields per key. */
@@ -23,7 +24,7 @@ export type LoaderKind = keyof LoaderValues;
  * Which adapter method serves each loader kind. A mapped type over LoaderKind: a new kind does not
  * compile until it names its method.
  */
-const METHOD_OF: { readonly [K in LoaderKind]: keyof SourceAdapter } = {
+const METHOD_OF: { readonly [K in LoaderKind]: keyof SourceOperations } = {
   extension: 'loadExtensions',
   extensionRef: 'loadExtensionRefs',
   status: 'loadStatus',
@@ -36,7 +37,7 @@ const METHOD_OF: { readonly [K in LoaderKind]: keyof SourceAdapter } = {
   callStatistics: 'loadCallStatistics',
 };
 
-function batchFnOf<K extends LoaderKind>(kind: K, a: SourceAdapter): BatchFn<LoaderValues[K]> | undefined {
+function batchFnOf<K extends LoaderKind>(kind: K, a: SourceOperations): BatchFn<LoaderValues[K]> | undefined {
   // Without a cheaper by-id lookup, references load full records.
   const fn = a[METHOD_OF[kind]] ?? (kind === 'extensionRef' ? a.loadExtensions : undefined);
   return fn as BatchFn<LoaderValues[K]> | undefined;
@@ -98,15 +99,32 @@ function carried<K extends LoaderKind>(kind: K, ext: Extension | undefined): Loa
 export class Loaders {
   readonly #loaders = new Map<string, DataLoader<string, unknown>>();
   readonly #known = new Map<string, Map<string, Extension>>();
+  readonly #ops = new Map<string, SourceOperations>();
+
+  constructor(
+    /** The request these loaders belong to: every vendor call they cause is counted in it. */
+    readonly scope: RequestScope,
+  ) {}
+
+  /** The source's operations for this request (vendor calls counted in its scope). */
+  ops(source: SourceAdapter): SourceOperations {
+    let ops = this.#ops.get(source.id);
+    if (!ops) {
+      ops = source.forRequest(this.scope);
+      this.#ops.set(source.id, ops);
+    }
+    return ops;
+  }
 
   /** The loader of `kind` for `source`; undefined when the adapter cannot serve that kind. */
   get<K extends LoaderKind>(kind: K, source: SourceAdapter): DataLoader<string, LoaderValues[K]> | undefined {
     const key = `${kind}\u0000${source.id}`;
     let loader = this.#loaders.get(key);
     if (!loader) {
-      const fn = batchFnOf(kind, source);
+      const ops = this.ops(source);
+      const fn = batchFnOf(kind, ops);
       if (!fn) return undefined;
-      loader = new DataLoader<string, unknown>((keys) => this.#batch(kind, source, fn, keys), { maxBatchSize: 500 });
+      loader = new DataLoader<string, unknown>((keys) => this.#batch(kind, source.id, ops, fn, keys), { maxBatchSize: 500 });
       this.#loaders.set(key, loader);
     }
     return loader as DataLoader<string, LoaderValues[K]>;
@@ -123,9 +141,9 @@ export class Loaders {
   }
 
   /** One batch: carried values first, the adapter for the rest; one result per key, in key order. */
-  async #batch<K extends LoaderKind>(kind: K, source: SourceAdapter, fn: BatchFn<LoaderValues[K]>, keys: readonly string[]): Promise<ReadonlyArray<LoaderValues[K] | Error>> {
-    const known = this.#known.get(source.id);
-    if (!known) return fn.call(source, keys);
+  async #batch<K extends LoaderKind>(kind: K, sourceId: string, ops: SourceOperations, fn: BatchFn<LoaderValues[K]>, keys: readonly string[]): Promise<ReadonlyArray<LoaderValues[K] | Error>> {
+    const known = this.#known.get(sourceId);
+    if (!known) return fn.call(ops, keys);
     const out = new Array<LoaderValues[K] | Error>(keys.length);
     const missing: string[] = [];
     const at: number[] = [];
@@ -137,7 +155,7 @@ export class Loaders {
       } else out[i] = value;
     }
     if (missing.length > 0) {
-      const loaded = await fn.call(source, missing);
+      const loaded = await fn.call(ops, missing);
       for (let j = 0; j < at.length; j++) out[at[j]!] = loaded[j]!;
     }
     return out;

@@ -32,12 +32,15 @@ export class TokenCache {
     this.#opts = { sliding: false, marginMs: 1000, now: Date.now, ...opts };
   }
 
-  /** A token believed valid now. */
-  token(): Promise<string> {
+  /**
+   * A token believed valid now. `login` replaces the configured one for this call (a request's own
+   * client, so the login it triggers is counted against it); concurrent callers share one login.
+   */
+  token(login: () => Promise<IssuedToken> = this.#opts.login): Promise<string> {
     const cur = this.#current;
     if (cur && cur.expiresAt - this.#opts.marginMs > this.#opts.now()) return Promise.resolve(cur.token);
     if (!this.#pending) {
-      this.#pending = this.#opts.login().then(
+      this.#pending = login().then(
         (t) => {
           this.#current = { token: t.token, lifetimeMs: t.lifetimeMs, expiresAt: t.lifetimeMs === null ? Infinity : this.#opts.now() + t.lifetimeMs };
           this.#pending = undefined;
@@ -65,10 +68,10 @@ export class TokenCache {
 
   /**
    * Runs `call` with a valid token; when `isExpired(err)` says the vendor refused it as expired,
-   * logs in again (shared with concurrent callers) and retries once.
+   * logs in again (shared with concurrent callers) and retries once. `login` as for token().
    */
-  async use<T>(call: (token: string) => Promise<T>, isExpired: (err: unknown) => boolean): Promise<T> {
-    const token = await this.token();
+  async use<T>(call: (token: string) => Promise<T>, isExpired: (err: unknown) => boolean, login?: () => Promise<IssuedToken>): Promise<T> {
+    const token = await this.token(login);
     try {
       const result = await call(token);
       this.touch(token);
@@ -76,7 +79,7 @@ export class TokenCache {
     } catch (err) {
       if (!isExpired(err)) throw err;
       this.invalidate(token);
-      const fresh = await this.token();
+      const fresh = await this.token(login);
       const result = await call(fresh);
       this.touch(fresh);
       return result;

@@ -10,7 +10,7 @@ import type { AppConfig } from '../core/config.ts';
 import { formatError } from '../core/errors.ts';
 import { createSourceHttp, type CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
-import { newRequestScope, runInScope } from '../core/request-scope.ts';
+import { newRequestScope } from '../core/request-scope.ts';
 import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
 import { createContext, type GatewayContext } from './context.ts';
 import { createMetrics } from './metrics.ts';
@@ -205,15 +205,13 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     }
     const scope = newRequestScope();
     let ctx: GatewayContext | undefined;
-    const result = await runInScope(scope, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-        context: async () => {
-          ctx = createContext(sources, caller ?? { name: 'anonymous', scopes: new Set(), sources: new Set() }, scope, requestId);
-          return ctx;
-        },
-      }),
-    );
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      context: async () => {
+        ctx = createContext(sources, caller ?? { name: 'anonymous', scopes: new Set(), sources: new Set() }, scope, requestId);
+        return ctx;
+      },
+    });
     for (const [k, v] of result.headers) res.setHeader(k, v);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

@@ -76,7 +76,7 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
     }
     try {
       if (search !== undefined && !source.capabilities.has('EXTENSION_SEARCH')) throw unsupported('search', source.vendor, source.id);
-      const page = await source.listExtensions({ search, first: need, after: i === startIndex ? adapterAfter : undefined });
+      const page = await ctx.loaders.ops(source).listExtensions({ search, first: need, after: i === startIndex ? adapterAfter : undefined });
       if (single) {
         totalCount = page.totalCount;
         hasPreviousPage = page.hasPreviousPage;

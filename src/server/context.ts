@@ -47,5 +47,5 @@ export interface GatewayContext {
  */
 export function createContext(all: readonly SourceAdapter[], caller: Caller, scope: RequestScope, requestId: string): GatewayContext {
   const visible = caller.sources ? all.filter((s) => caller.sources!.has(s.id)) : all;
-  return { sources: new VisibleSources(visible), loaders: new Loaders(), scope, caller, requestId, meta: { operationName: null }, reported: new Set(), partialErrors: [] };
+  return { sources: new VisibleSources(visible), loaders: new Loaders(scope), scope, caller, requestId, meta: { operationName: null }, reported: new Set(), partialErrors: [] };
 }

@@ -104,7 +104,7 @@ async function groupsOf(sources: readonly SourceAdapter[], ctx: GatewayContext, 
     sources.map(async (s) => {
       try {
         requireCapability(s, 'GROUPS', 'groups');
-        const groups = (await s.listGroups?.()) ?? [];
+        const groups = (await ctx.loaders.ops(s).listGroups?.()) ?? [];
         const loader = ctx.loaders.get('group', s);
         for (const g of groups) if (g.memberIds !== undefined) loader?.prime(g.vendorId, g);
         return groups.map((g: Group) => ({ ...g, sourceId: s.id }));
@@ -141,12 +141,13 @@ export const resolvers: Resolvers = {
       if (email) requireCapability(source, 'LOOKUP_BY_EMAIL', 'lookup by e-mail');
       if (phone) requireCapability(source, 'LOOKUP_BY_PHONE', 'lookup by phone');
       let hit: Extension | null;
-      if (source.findExtension) {
-        hit = await source.findExtension({ number: number ?? undefined, email: email ?? undefined, phone: phone ?? undefined });
+      const ops = ctx.loaders.ops(source);
+      if (ops.findExtension) {
+        hit = await ops.findExtension({ number: number ?? undefined, email: email ?? undefined, phone: phone ?? undefined });
       } else {
         // Without a lookup endpoint, a number is found through the vendor's search.
         requireCapability(source, 'EXTENSION_SEARCH', 'lookup by number');
-        const page = await source.listExtensions({ search: number!, first: 50 });
+        const page = await ops.listExtensions({ search: number!, first: 50 });
         hit = page.items.find((i) => i.node.number === number)?.node ?? null;
       }
       if (hit) ctx.loaders.prime(source, hit);
@@ -185,10 +186,10 @@ export const resolvers: Resolvers = {
     vendor: (s) => s.vendor,
     name: (s) => s.name,
     capabilities: (s) => [...s.capabilities].sort(),
-    async health(s): Promise<HealthModel> {
+    async health(s, _a, ctx): Promise<HealthModel> {
       const started = performance.now();
       try {
-        await s.healthCheck();
+        await ctx.loaders.ops(s).healthCheck();
         return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10, errorCode: null };
       } catch (err) {
         return { ok: false, latencyMs: null, errorCode: err instanceof PbxError ? err.code : 'INTERNAL_SERVER_ERROR' };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Page, SourceAdapter } from '../../core/adapter.ts';
+import type { Page, SourceAdapter, SourceOperations } from '../../core/adapter.ts';
+import type { RequestScope } from '../../core/request-scope.ts';
 import { inKeyOrder } from '../../core/batch.ts';
 import { badInput, notFound, PbxError, unsupported } from '../../core/errors.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
@@ -70,41 +71,38 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
     headers: { authorization: `Bearer ${cfg.apiKey}`, accept: 'application/json' },
     classify: classifyEtelecomAnswer,
   });
-  const client = createEtelecomClient(http, cfg.id);
   const missing = (number: string) => notFound(`extension ${number}`, cfg.id);
 
-  /**
-   * Full records by number. GetExtensionInfo gives only number, domain and expiry (no state, hotline,
-   * user or tenant), and there is no batch get, so the full record comes from the list: the pages are
-   * walked at `pageLimit` until every asked number is seen (or the list ends). One walk answers a
-   * whole DataLoader batch; per-number GetExtensionInfo calls would be cheaper for one key but could
-   * not fill the subscription. Cost: the pages up to the last asked number; an unknown number costs a
-   * walk of the whole list.
-   */
-  async function loadByNumbers(numbers: readonly string[]): Promise<Array<Extension | Error>> {
-    const wanted = new Set(numbers);
-    const found = new Map<string, EtelecomExtension>();
-    const seenCursors = new Set<string>();
-    let after: string | undefined;
-    for (;;) {
-      const page = await client.getExtensions({ ...(after ? { after } : {}), limit: cfg.pageLimit });
-      for (const x of page.extensions) if (wanted.has(String(x.extension_number))) found.set(String(x.extension_number), x);
-      const next = nextOf(page.paging);
-      // A repeated cursor would loop forever: trust the vendor only as far as it makes progress.
-      if (found.size === wanted.size || !next || page.extensions.length === 0 || seenCursors.has(next)) break;
-      seenCursors.add(next);
-      after = next;
-    }
-    return inKeyOrder(numbers, [...found.values()], (x) => String(x.extension_number), (x) => mapExtension(cfg.id, x), missing);
+  /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
+  function operations(scope: RequestScope | undefined): SourceOperations {
+    const client = createEtelecomClient(http.scoped(scope), cfg.id);
+
+    /**
+     * Full records by number. GetExtensionInfo gives only number, domain and expiry (no state, hotline,
+     * user or tenant), and there is no batch get, so the full record comes from the list: the pages are
+     * walked at `pageLimit` until every asked number is seen (or the list ends). One walk answers a
+     * whole DataLoader batch; per-number GetExtensionInfo calls would be cheaper for one key but could
+     * not fill the subscription. Cost: the pages up to the last asked number; an unknown number costs a
+     * walk of the whole list.
+     */
+    async function loadByNumbers(numbers: readonly string[]): Promise<Array<Extension | Error>> {
+      const wanted = new Set(numbers);
+      const found = new Map<string, EtelecomExtension>();
+      const seenCursors = new Set<string>();
+      let after: string | undefined;
+      for (;;) {
+        const page = await client.getExtensions({ ...(after ? { after } : {}), limit: cfg.pageLimit });
+        for (const x of page.extensions) if (wanted.has(String(x.extension_number))) found.set(String(x.extension_number), x);
+        const next = nextOf(page.paging);
+        // A repeated cursor would loop forever: trust the vendor only as far as it makes progress.
+        if (found.size === wanted.size || !next || page.extensions.length === 0 || seenCursors.has(next)) break;
+        seenCursors.add(next);
+        after = next;
+      }
+      return inKeyOrder(numbers, [...found.values()], (x) => String(x.extension_number), (x) => mapExtension(cfg.id, x), missing);
   }
 
   return {
-    id: cfg.id,
-    vendor: 'etelecom',
-    name: cfg.name,
-    capabilities: CAPABILITIES,
-    isValidExtensionId: (id) => NUMBER.test(id),
-
     async listExtensions({ search, first, after }): Promise<Page<Extension>> {
       if (search !== undefined) throw unsupported('search', 'etelecom', cfg.id);
       let pos = decodePosition(after, cfg.id);
@@ -161,7 +159,17 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
     async healthCheck() {
       await client.getExtensions({ limit: 1 });
     },
+  };
+  }
 
+  return {
+    id: cfg.id,
+    vendor: 'etelecom',
+    name: cfg.name,
+    capabilities: CAPABILITIES,
+    isValidExtensionId: (id) => NUMBER.test(id),
+    ...operations(undefined),
+    forRequest: operations,
     async close() {
       http.close();
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { SourceAdapter } from '../../core/adapter.ts';
+import type { SourceAdapter, SourceOperations } from '../../core/adapter.ts';
+import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
 import { byIdentity, pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
@@ -74,7 +75,6 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['EXTENSION_LI
 /** Creates the Point VoIP adapter for one source (one portal PBX). */
 export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps): SourceAdapter {
   const http = deps.createHttp({ sourceId: cfg.id, baseUrl: cfg.baseUrl, timeoutMs: cfg.timeoutMs, classify: classifyPortalAnswer });
-  const client = createPortalClient(http, { authId: cfg.authId, authKey: cfg.authKey, pbxId: cfg.pbxId }, cfg.id);
   const ranges = (cfg.extensions ?? []).map(parseExtensionRange).filter((r): r is NumberRange => typeof r !== 'string');
   /** A number this source shows: all of them without an `extensions` limit. */
   const visible = (number: string): boolean => {
@@ -89,14 +89,50 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
   const visibleOf = byIdentity((all: PortalListItem[]) => (ranges.length === 0 ? all : all.filter((x) => visible(String(x.number)))));
   const indexOf = byIdentity((all: PortalListItem[]) => indexBy(all, (x) => String(x.number)));
   const toDomain = byIdentity((x: PortalListItem) => mapListItem(cfg.id, x));
-  const list = async () => visibleOf(await listCache.get('all', () => client.listExtensions()));
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
 
-  /** The single get of a visible number; one outside the configured numbers is NOT_FOUND, no call. */
-  const getOne = async (id: string) => {
-    if (!visible(id)) throw missing(id);
-    return client.getExtension(id);
-  };
+  /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
+  function operations(scope: RequestScope | undefined): SourceOperations {
+    const client = createPortalClient(http.scoped(scope), { authId: cfg.authId, authKey: cfg.authKey, pbxId: cfg.pbxId }, cfg.id);
+    const list = async () => visibleOf(await listCache.get('all', () => client.listExtensions()));
+    /** The single get of a visible number; one outside the configured numbers is NOT_FOUND, no call. */
+    const getOne = async (id: string) => {
+      if (!visible(id)) throw missing(id);
+      return client.getExtension(id);
+    };
+    // The list lacks the detail fields, so full records always cost one get each, capped.
+    const loadExtensions = eachKey(cfg.concurrency, async (id) => mapExtension(cfg.id, id, await getOne(id)));
+    return {
+      async listExtensions({ search, first, after }) {
+        let all = await list();
+        if (search) {
+          const q = search.toLowerCase();
+          all = all.filter((x) => String(x.number).includes(q) || `${x.firstName ?? ''} ${x.lastName ?? ''}`.toLowerCase().includes(q));
+        }
+        return pageArray(all, first, after, toDomain);
+      },
+      loadExtensions,
+      /**
+       * Many ids at once (`_entities`, many `node`s): the one cached list answers them as partial
+       * records (detail fields then cost a get each, only if asked). One id: its single get.
+       */
+      async loadExtensionRefs(ids) {
+        if (ids.length === 1) return loadExtensions(ids);
+        return fromIndex(ids, indexOf(await list()), toDomain, missing);
+      },
+      /**
+       * Several keys: the one (cached) list call carries every registration. One key: its single get,
+       * which also says how fresh the flag is.
+       */
+      async loadStatus(ids) {
+        if (ids.length === 1) return eachKey(1, async (id) => mapGetStatus(await getOne(id)))(ids);
+        return fromIndex(ids, indexOf(await list()), (x) => mapListStatus(x.status), missing);
+      },
+      async healthCheck() {
+        await listCache.get('all', () => client.listExtensions());
+      },
+    };
+  }
 
   return {
     id: cfg.id,
@@ -104,35 +140,9 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
     name: cfg.name,
     capabilities: CAPABILITIES,
     isValidExtensionId: (id) => NUMBER.test(id),
-    async listExtensions({ search, first, after }) {
-      let all = await list();
-      if (search) {
-        const q = search.toLowerCase();
-        all = all.filter((x) => String(x.number).includes(q) || `${x.firstName ?? ''} ${x.lastName ?? ''}`.toLowerCase().includes(q));
-      }
-      return pageArray(all, first, after, toDomain);
-    },
-    // The list lacks the detail fields, so full records always cost one get each, capped.
-    loadExtensions: eachKey(cfg.concurrency, async (id) => mapExtension(cfg.id, id, await getOne(id))),
-    /**
-     * Many ids at once (`_entities`, many `node`s): the one cached list answers them as partial
-     * records (detail fields then cost a get each, only if asked). One id: its single get.
-     */
-    async loadExtensionRefs(ids) {
-      if (ids.length === 1) return this.loadExtensions(ids);
-      return fromIndex(ids, indexOf(await list()), toDomain, missing);
-    },
-    /**
-     * Several keys: the one (cached) list call carries every registration. One key: its single get,
-     * which also says how fresh the flag is.
-     */
-    async loadStatus(ids) {
-      if (ids.length === 1) return eachKey(1, async (id) => mapGetStatus(await getOne(id)))(ids);
-      return fromIndex(ids, indexOf(await list()), (x) => mapListStatus(x.status), missing);
-    },
-    async healthCheck() {
-      await listCache.get('all', () => client.listExtensions());
-    },
+    ...operations(undefined),
+    forRequest: operations,
+    clearCache: () => listCache.clear(),
     async close() {
       listCache.clear();
       http.close();

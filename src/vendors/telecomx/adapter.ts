@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import type { SourceAdapter } from '../../core/adapter.ts';
+import type { SourceAdapter, SourceOperations } from '../../core/adapter.ts';
+import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { ConfigError } from '../../core/config.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
 import { TokenCache, type IssuedToken } from '../../core/token.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability, Device, StatusInfo } from '../../domain/types.ts';
-import { classifyTelecomxAnswer, createTelecomxClient, MAX_LIMIT, PAGE_KEY, TOKEN_REJECTED } from './client.ts';
+import { classifyTelecomxAnswer, createTelecomxClient, MAX_LIMIT, PAGE_KEY, TOKEN_REJECTED, type TelecomxClient } from './client.ts';
 import { isReduced, mapExtension, mapPhone, statusFromPhones, TX_ID } from './mappers.ts';
 import type { TxExtension, TxLoginAnswer } from './types.ts';
 
@@ -73,22 +74,26 @@ function checkCredentials(cfg: TelecomxSourceConfig): void {
 export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDeps): SourceAdapter {
   checkCredentials(cfg);
   const http = deps.createHttp({ sourceId: cfg.id, baseUrl: cfg.baseUrl, timeoutMs: cfg.timeoutMs, classify: classifyTelecomxAnswer });
-  const client = createTelecomxClient(http, cfg.id);
   const { username, password, token: machineToken } = cfg;
-  const tokens =
-    machineToken === undefined ? new TokenCache({ login: async () => tokenLifetime(await client.login(username!, password!)), marginMs: RENEW_MARGIN_MS }) : undefined;
+  const loginWith = (client: TelecomxClient) => async () => tokenLifetime(await client.login(username!, password!));
+  const tokens = machineToken === undefined ? new TokenCache({ login: loginWith(createTelecomxClient(http, cfg.id)), marginMs: RENEW_MARGIN_MS }) : undefined;
   const isRejected = (err: unknown) => err instanceof PbxError && err.reason === TOKEN_REJECTED;
-  /** Runs a call under the session token: a machine token as is, a login token renewed and retried once. */
-  const withToken = <T>(call: (token: string) => Promise<T>): Promise<T> => (tokens ? tokens.use(call, isRejected) : call(machineToken!));
-
   const customer = cfg.customer?.toLowerCase();
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
+  const UNKNOWN: StatusInfo = { status: 'UNKNOWN', vendorStatus: null, userAgent: null, updatedAt: null };
 
-  /** One extension by id; an extension of another customer than the configured one is not this source's. */
-  async function getOne(id: string): Promise<TxExtension> {
-    const x = await withToken((t) => client.getExtension(t, id));
-    if (customer !== undefined && String(x.customer).toLowerCase() !== customer) throw missing(id);
-    return x;
+  /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
+  function operations(scope: RequestScope | undefined): SourceOperations {
+    const client = createTelecomxClient(http.scoped(scope), cfg.id);
+    const login = loginWith(client);
+    /** Runs a call under the session token: a machine token as is, a login token renewed and retried once. */
+    const withToken = <T>(call: (token: string) => Promise<T>): Promise<T> => (tokens ? tokens.use(call, isRejected, login) : call(machineToken!));
+
+    /** One extension by id; an extension of another customer than the configured one is not this source's. */
+    async function getOne(id: string): Promise<TxExtension> {
+      const x = await withToken((t) => client.getExtension(t, id));
+      if (customer !== undefined && String(x.customer).toLowerCase() !== customer) throw missing(id);
+      return x;
   }
 
   /**
@@ -96,14 +101,8 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
    * list or get did not prime; each then costs one get.
    */
   const fromGet = <V>(pick: (x: TxExtension) => V) => eachKey(cfg.concurrency, async (id) => pick(await getOne(id)));
-  const UNKNOWN: StatusInfo = { status: 'UNKNOWN', vendorStatus: null, userAgent: null, updatedAt: null };
 
   return {
-    id: cfg.id,
-    vendor: 'telecomx',
-    name: cfg.name,
-    capabilities: CAPABILITIES,
-    isValidExtensionId: (id) => TX_ID.test(id),
     async listExtensions({ search, first, after }) {
       // The adapter cursor is the item's offset; the next page starts one past it.
       let offset = 0;
@@ -150,6 +149,17 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
     async healthCheck() {
       await withToken((t) => client.listExtensions(t, { offset: 0, limit: 1, customer: cfg.customer }));
     },
+  };
+  }
+
+  return {
+    id: cfg.id,
+    vendor: 'telecomx',
+    name: cfg.name,
+    capabilities: CAPABILITIES,
+    isValidExtensionId: (id) => TX_ID.test(id),
+    ...operations(undefined),
+    forRequest: operations,
     async close() {
       http.close();
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { SourceAdapter } from '../../core/adapter.ts';
+import type { SourceAdapter, SourceOperations } from '../../core/adapter.ts';
+import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
 import { byIdentity, pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
@@ -38,23 +39,50 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
     headers: { 'app-key': cfg.appKey, tenant: cfg.tenant },
     classify: classifyVitalAnswer,
   });
-  const client = createVitalClient(http, cfg.id);
   // The list has no paging or filter: one answer per tenant, shared by pages and concurrent requests.
   const listCache = new SingleFlightCache<VitalExtension[]>(cfg.listCacheMs);
-  const list = () => listCache.get('all', () => client.listExtensions());
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
   // Derived once per cached answer, not once per request: its rows as domain records, its index by id.
   const toDomain = byIdentity((x: VitalExtension) => mapExtension(cfg.id, x));
   const indexOf = byIdentity((all: VitalExtension[]) => indexBy(all, (x) => String(x.extension_id)));
 
-  /**
-   * With more than one key, one list call answers them all (the list embeds devices and queues);
-   * a single key costs one small per-extension call instead.
-   */
-  function fromListOr<V>(perId: (id: string) => Promise<V>, fromRecord: (x: VitalExtension) => V) {
-    const single = eachKey(cfg.concurrency, perId);
-    return async (ids: readonly string[]) =>
-      ids.length > 1 ? fromIndex(ids, indexOf(await list()), fromRecord, missing) : single(ids);
+  /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
+  function operations(scope: RequestScope | undefined): SourceOperations {
+    const client = createVitalClient(http.scoped(scope), cfg.id);
+    const list = () => listCache.get('all', () => client.listExtensions());
+
+    /**
+     * With more than one key, one list call answers them all (the list embeds devices and queues);
+     * a single key costs one small per-extension call instead.
+     */
+    function fromListOr<V>(perId: (id: string) => Promise<V>, fromRecord: (x: VitalExtension) => V) {
+      const single = eachKey(cfg.concurrency, perId);
+      return async (ids: readonly string[]) => (ids.length > 1 ? fromIndex(ids, indexOf(await list()), fromRecord, missing) : single(ids));
+    }
+
+    return {
+      async listExtensions({ search, first, after }) {
+        let all = await list();
+        if (search) {
+          // VitalPBX has no filter parameter; the whole list is fetched anyway, so filter it here.
+          const q = search.toLowerCase();
+          all = all.filter((x) => String(x.extension).includes(q) || (x.name ?? '').toLowerCase().includes(q) || (x.email ?? '').toLowerCase().includes(q));
+        }
+        return pageArray(all, first, after, toDomain);
+      },
+      loadExtensions: fromListOr(async (id) => {
+        const x = await client.getExtension(id);
+        if (!x) throw missing(id);
+        return mapExtension(cfg.id, x);
+      }, toDomain),
+      loadDevices: fromListOr(async (id) => (await client.getDevices(id)).map(mapDevice), (x) => x.devices.map(mapDevice)),
+      loadQueues: fromListOr(async (id) => mapQueues(await client.getQueues(id)), (x) => mapQueues(x.queues_info)),
+      loadVoicemailMessages: eachKey(cfg.concurrency, async (id) => mapVoicemailRecords(await client.getVoicemailRecords(id))),
+      loadCallStatistics: eachKey(cfg.concurrency, async (id) => mapCdrSummary(await client.getCdrSummary(id))),
+      async healthCheck() {
+        await list();
+      },
+    };
   }
 
   return {
@@ -63,31 +91,9 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
     name: cfg.name,
     capabilities: CAPABILITIES,
     isValidExtensionId: (id) => ID.test(id),
-    async listExtensions({ search, first, after }) {
-      let all = await list();
-      if (search) {
-        // VitalPBX has no filter parameter; the whole list is fetched anyway, so filter it here.
-        const q = search.toLowerCase();
-        all = all.filter((x) => String(x.extension).includes(q) || (x.name ?? '').toLowerCase().includes(q) || (x.email ?? '').toLowerCase().includes(q));
-      }
-      return pageArray(all, first, after, toDomain);
-    },
-    loadExtensions: fromListOr(
-      async (id) => {
-        const x = await client.getExtension(id);
-        if (!x) throw missing(id);
-        return mapExtension(cfg.id, x);
-      },
-      toDomain,
-    ),
-    loadDevices: fromListOr(async (id) => (await client.getDevices(id)).map(mapDevice), (x) => x.devices.map(mapDevice)),
-    loadQueues: fromListOr(async (id) => mapQueues(await client.getQueues(id)), (x) => mapQueues(x.queues_info)),
-    loadVoicemailMessages: eachKey(cfg.concurrency, async (id) => mapVoicemailRecords(await client.getVoicemailRecords(id))),
-    loadCallStatistics: eachKey(cfg.concurrency, async (id) => mapCdrSummary(await client.getCdrSummary(id))),
+    ...operations(undefined),
+    forRequest: operations,
     clearCache: () => listCache.clear(),
-    async healthCheck() {
-      await list();
-    },
     async close() {
       listCache.clear();
       http.close();
