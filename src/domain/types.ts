@@ -67,6 +67,8 @@ export interface CallerIds {
 
 /** A phone or SIP endpoint. */
 export interface Device {
+  /** The source it belongs to (with vendorId, its global id). */
+  sourceId: string;
   /** The vendor's id of the device. */
   vendorId: string;
   /** SIP, PJSIP, MVNO, EXTERNAL, ... upper case. */
@@ -95,6 +97,8 @@ export interface Device {
 
 /** A call queue. */
 export interface Queue {
+  /** The source it belongs to (with vendorId, its global id). */
+  sourceId: string;
   /** The vendor's id of the queue. */
   vendorId: string;
   /** Name. */
@@ -111,6 +115,8 @@ export interface QueueMembership {
 
 /** An extension group. */
 export interface Group {
+  /** The source it belongs to (with vendorId, its global id). */
+  sourceId: string;
   /** The vendor's id of the group. */
   vendorId: string;
   /** Name. */

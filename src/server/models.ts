@@ -5,14 +5,14 @@ import type { Device, Extension, Group, Queue, QueueMembership, VoicemailSetting
  * global id needs the source id). Codegen `mappers` point the schema types here.
  */
 
-/** A device and the source it came from. */
-export type DeviceModel = Device & { sourceId: string };
-/** A queue and its source. */
-export type QueueModel = Queue & { sourceId: string };
-/** A membership whose queue knows its source. */
-export type QueueMembershipModel = Omit<QueueMembership, 'queue'> & { queue: QueueModel };
-/** A group and its source. */
-export type GroupModel = Group & { sourceId: string };
+/** A device (it carries its source, so its global id needs nothing more). */
+export type DeviceModel = Device;
+/** A queue. */
+export type QueueModel = Queue;
+/** A queue membership. */
+export type QueueMembershipModel = QueueMembership;
+/** A group. */
+export type GroupModel = Group;
 /** Voicemail settings with the extension they belong to (messages load by it). */
 export interface VoicemailModel {
   /** The extension. */

@@ -3,7 +3,7 @@ import type { SourceAdapter } from '../core/adapter.ts';
 import { badInput, notFound, PbxError, unsupported } from '../core/errors.ts';
 import { decodeId, encodeId, type GlobalId } from '../core/ids.ts';
 import type { LoaderKind, LoaderValues } from '../core/loaders.ts';
-import type { Capability, Device, Extension, ExtensionDetailField, Group, QueueMembership } from '../domain/types.ts';
+import type { Capability, Extension, ExtensionDetailField, Group } from '../domain/types.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { GatewayContext } from './context.ts';
 import { edgeCursor, extensionsConnection } from './connection.ts';
@@ -96,7 +96,7 @@ async function groupById(ctx: GatewayContext, id: string): Promise<GroupModel> {
   const { gid, source } = routeId(ctx, id, ['Group']);
   const loader = ctx.loaders.get('group', source);
   if (!loader) throw notFound('Group');
-  return { ...(await loader.load(gid.localId)), sourceId: source.id };
+  return loader.load(gid.localId);
 }
 
 async function groupsOf(sources: readonly SourceAdapter[], ctx: GatewayContext, info: GraphQLResolveInfo): Promise<GroupModel[]> {
@@ -107,7 +107,7 @@ async function groupsOf(sources: readonly SourceAdapter[], ctx: GatewayContext, 
         const groups = (await ctx.loaders.ops(s).listGroups?.()) ?? [];
         const loader = ctx.loaders.get('group', s);
         for (const g of groups) if (g.memberIds !== undefined) loader?.prime(g.vendorId, g);
-        return groups.map((g: Group) => ({ ...g, sourceId: s.id }));
+        return groups;
       } catch (err) {
         // One source's failure (or lack of groups) never fails the list: partial data plus an error.
         if (!(err instanceof PbxError)) throw err;
@@ -126,7 +126,12 @@ function pbxSources(ctx: GatewayContext, pbx: string | null | undefined): Source
   return [s];
 }
 
-/** The resolver map, typed by codegen. */
+/**
+ * The resolver map, typed by codegen. A field that is a plain property of its model (Extension
+ * number, name, vendorId, restricted; Pbx vendor, name; every Device field but id...) has no resolver
+ * on purpose: graphql-jit compiles it to a property read, where a resolver costs a call and a
+ * resolve-info object per row.
+ */
 export const resolvers: Resolvers = {
   Query: {
     pbxes: (_p, _a, ctx) => [...ctx.sources.list],
@@ -183,8 +188,6 @@ export const resolvers: Resolvers = {
   Pbx: {
     id: (s) => encodeId('Pbx', s.id),
     sourceId: (s) => s.id,
-    vendor: (s) => s.vendor,
-    name: (s) => s.name,
     capabilities: (s) => [...s.capabilities].sort(),
     async health(s, _a, ctx): Promise<HealthModel> {
       const started = performance.now();
@@ -202,10 +205,6 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref, ctx) => extensionById(ctx, (ref as unknown as { id: string }).id),
     id: (e) => encodeId('Extension', e.sourceId, e.vendorId),
     pbx: (e, _a, ctx) => sourceOf(ctx, e),
-    vendorId: (e) => e.vendorId,
-    number: (e) => e.number,
-    name: (e) => e.name,
-    restricted: (e) => e.restricted,
     firstName: plain('firstName'),
     lastName: plain('lastName'),
     email: plain('email'),
@@ -228,29 +227,20 @@ export const resolvers: Resolvers = {
       const settings = await detail(ctx, e, 'voicemail');
       return settings ? { extension: e, settings } : null;
     }),
-    // A record that itself says null (e.g. a restricted Telecom X view: the vendor withholds it, and
-    // asking again gives the same) is answered as null with no load.
     // What the record already carries (a list answer's status, devices, queues) is answered at once,
-    // without a loader round trip; null means the vendor withheld it (a restricted Telecom X view).
+    // without a loader round trip; null means the vendor withheld it (a restricted Telecom X view:
+    // asking again gives the same), answered as null with no load.
     status: capable('STATUS', 'status', self, (e, ctx) =>
       e.status !== undefined ? (e.status?.status ?? null) : load(ctx, e, 'status', 'status').then((s) => s.status),
     ),
     statusDetail: capable('STATUS', 'status', self, (e, ctx) => (e.status !== undefined ? e.status : load(ctx, e, 'status', 'status'))),
-    devices: capable('DEVICES', 'devices', self, (e, ctx) => {
-      const withSource = (ds: Device[]) => ds.map((d) => ({ ...d, sourceId: e.sourceId }));
-      if (e.devices !== undefined) return e.devices === null ? null : withSource(e.devices);
-      return load(ctx, e, 'devices', 'devices').then(withSource);
-    }),
-    queues: capable('QUEUES', 'queues', self, (e, ctx) => {
-      const withSource = (ms: QueueMembership[]) => ms.map((m) => ({ ...m, queue: { ...m.queue, sourceId: e.sourceId } }));
-      if (e.queues !== undefined) return e.queues === null ? null : withSource(e.queues);
-      return load(ctx, e, 'queues', 'queues').then(withSource);
-    }),
+    devices: capable('DEVICES', 'devices', self, (e, ctx) => (e.devices !== undefined ? e.devices : load(ctx, e, 'devices', 'devices'))),
+    queues: capable('QUEUES', 'queues', self, (e, ctx) => (e.queues !== undefined ? e.queues : load(ctx, e, 'queues', 'queues'))),
     groups: capable('GROUPS', 'groups', self, async (e, ctx) => {
       const source = sourceOf(ctx, e);
       const ids = e.groupIds ?? (await load(ctx, e, 'extensionGroupIds', 'groups'));
       const groups = await ctx.loaders.get('group', source)!.loadMany(ids);
-      return groups.flatMap((g) => (g instanceof Error ? [] : [{ ...g, sourceId: source.id }]));
+      return groups.filter((g): g is Group => !(g instanceof Error));
     }),
     greetings: capable('GREETINGS', 'greetings', self, (e, ctx) => load(ctx, e, 'greetings', 'greetings')),
     callStatistics: capable('CALL_STATISTICS', 'call statistics', self, (e, ctx) => load(ctx, e, 'callStatistics', 'call statistics')),
@@ -281,9 +271,6 @@ export const resolvers: Resolvers = {
       const members = await ctx.loaders.get('extension', source)!.loadMany(ids);
       return members.flatMap((m) => (m instanceof Error ? [] : [m]));
     },
-  },
-  StatusDetail: {
-    status: (s) => s.status,
   },
   ExtensionEdge: {
     cursor: edgeCursor,

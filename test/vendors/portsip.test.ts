@@ -50,9 +50,9 @@ describe('PortSIP contract: each doc example maps to the expected domain object'
   });
   test('extensions/group/list and group/show', () => {
     const list = fixture('group-list');
-    assert.deepEqual(asJson(list.raw.groups.map((g: any) => mapGroup(g))), list.expected);
+    assert.deepEqual(asJson(list.raw.groups.map((g: any) => mapGroup(list.sourceId, g))), list.expected);
     const show = fixture('group-show');
-    assert.deepEqual(mapGroup({ group_id: show.groupId }, show.raw), show.expected);
+    assert.deepEqual(mapGroup(show.sourceId, { group_id: show.groupId }, show.raw), show.expected);
   });
   test('extensions/greeting_file/list: default file, enabled flags', () => {
     const f = fixture('greetings');

@@ -19,13 +19,13 @@ describe('VitalPBX contract: each doc example maps to the expected domain object
   });
   test('GET /extensions/{id}/devices item (the secret is not mapped)', () => {
     const f = fixture('devices');
-    const d = mapDevice(f.raw);
+    const d = mapDevice(f.sourceId, f.raw);
     assert.deepEqual(d, f.expected);
     assert.ok(!JSON.stringify(d).includes(f.raw.secret));
   });
   test('GET /extensions/{id}/queues', () => {
     const f = fixture('queues');
-    assert.deepEqual(mapQueues(f.raw), f.expected);
+    assert.deepEqual(mapQueues(f.sourceId, f.raw), f.expected);
   });
   test('GET /extensions/{id}/cdr_summary', () => {
     const f = fixture('cdr-summary');

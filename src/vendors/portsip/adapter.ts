@@ -81,7 +81,7 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
         const { items } = await allPages((n) => client.listGroups(n, cfg.pageSize), (p) => p.groups, cfg.pageSize);
         const groups = await mapWithConcurrency(items, cfg.concurrency, async (s) => {
           try {
-            return mapGroup(s, await client.showGroup(s.group_id));
+            return mapGroup(cfg.id, s, await client.showGroup(s.group_id));
           } catch (err) {
             // Removed between list and show: not a group any more.
             if (err instanceof PbxError && err.code === 'NOT_FOUND') return undefined;
@@ -195,7 +195,7 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
        */
       async loadGroups(ids) {
         const index = ids.length > 1 ? groupsById(await allGroups()) : new Map<string, Group>();
-        return eachKey(cfg.concurrency, async (id) => index.get(id) ?? mapGroup({ group_id: id }, await client.showGroup(id)))(ids);
+        return eachKey(cfg.concurrency, async (id) => index.get(id) ?? mapGroup(cfg.id, { group_id: id }, await client.showGroup(id)))(ids);
       },
       listGroups: allGroups,
       loadGreetings: eachKey(cfg.concurrency, async (id) => {

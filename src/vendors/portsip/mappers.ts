@@ -192,9 +192,10 @@ export function mapExtensionSettings(sourceId: string, x: PortsipExtensionSettin
  * group_id in the doc's example, so the id comes from the list or the request). Without the detail,
  * members and flags are unknown.
  */
-export function mapGroup(summary: PortsipGroupSummary, detail?: PortsipGroupDetail): Group {
+export function mapGroup(sourceId: string, summary: PortsipGroupSummary, detail?: PortsipGroupDetail): Group {
   const members = detail?.members?.map(String);
   return {
+    sourceId,
     vendorId: summary.group_id,
     name: text(detail?.group_name ?? summary.group_name),
     description: text(detail?.group_description),

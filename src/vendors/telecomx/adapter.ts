@@ -145,7 +145,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
     // record's own null and never get here for it).
     loadStatus: fromGet<StatusInfo>((x) => (isReduced(x) ? UNKNOWN : statusFromPhones(x.phones ?? []))),
     // Same for devices: a reduced answer lists none it could show.
-    loadDevices: fromGet<Device[]>((x) => (x.phones ?? []).map(mapPhone)),
+    loadDevices: fromGet<Device[]>((x) => (x.phones ?? []).map((p) => mapPhone(cfg.id, p))),
     async healthCheck() {
       await withToken((t) => client.listExtensions(t, { offset: 0, limit: 1, customer: cfg.customer }));
     },

@@ -29,7 +29,7 @@ function normaliseMac(s: string): string {
  * A phone. `identification` means different things per type: for SIP it is the MAC address "if
  * available else the notes", so it becomes `macAddress` only when it looks like one.
  */
-export function mapPhone(p: TxPhone): Device {
+export function mapPhone(sourceId: string, p: TxPhone): Device {
   const ident = p.identification ?? null;
   let macAddress: string | null = null;
   let phoneNumber: string | null = null;
@@ -48,6 +48,7 @@ export function mapPhone(p: TxPhone): Device {
     }
   }
   return {
+    sourceId,
     vendorId: String(p._id),
     technology: p.type ? String(p.type).toUpperCase() : null,
     name: null,
@@ -215,6 +216,6 @@ export function mapExtension(sourceId: string, x: TxExtension): Extension {
     outboundDestinations: x.outbound?.destinations ?? null,
     mobileDelaySeconds: x.mobileDelay ?? null,
     status: phones ? statusFromPhones(phones) : undefined,
-    devices: phones ? phones.map(mapPhone) : undefined,
+    devices: phones ? phones.map((p) => mapPhone(sourceId, p)) : undefined,
   };
 }

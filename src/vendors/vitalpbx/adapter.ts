@@ -75,8 +75,8 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
         if (!x) throw missing(id);
         return mapExtension(cfg.id, x);
       }, toDomain),
-      loadDevices: fromListOr(async (id) => (await client.getDevices(id)).map(mapDevice), (x) => x.devices.map(mapDevice)),
-      loadQueues: fromListOr(async (id) => mapQueues(await client.getQueues(id)), (x) => mapQueues(x.queues_info)),
+      loadDevices: fromListOr(async (id) => (await client.getDevices(id)).map((d) => mapDevice(cfg.id, d)), (x) => x.devices.map((d) => mapDevice(cfg.id, d))),
+      loadQueues: fromListOr(async (id) => mapQueues(cfg.id, await client.getQueues(id)), (x) => mapQueues(cfg.id, x.queues_info)),
       loadVoicemailMessages: eachKey(cfg.concurrency, async (id) => mapVoicemailRecords(await client.getVoicemailRecords(id))),
       loadCallStatistics: eachKey(cfg.concurrency, async (id) => mapCdrSummary(await client.getCdrSummary(id))),
       async healthCheck() {

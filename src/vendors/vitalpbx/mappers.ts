@@ -10,8 +10,9 @@ const toInt = (s: string | number | null | undefined): number | null => {
 };
 
 /** A device; `secret` is deliberately not read. */
-export function mapDevice(d: VitalDevice): Device {
+export function mapDevice(sourceId: string, d: VitalDevice): Device {
   return {
+    sourceId,
     vendorId: String(d.device_id),
     technology: d.technology ? d.technology.toUpperCase() : null,
     name: d.device_name ?? null,
@@ -28,11 +29,11 @@ export function mapDevice(d: VitalDevice): Device {
 }
 
 /** Queue memberships from either form of queue info (list: `queues`, endpoint: `queues_id`). */
-export function mapQueues(q: VitalQueuesInfo | null | undefined): QueueMembership[] {
+export function mapQueues(sourceId: string, q: VitalQueuesInfo | null | undefined): QueueMembership[] {
   if (!q) return [];
   const ids = q.queues ?? q.queues_id ?? [];
   return ids.map((id, i) => ({
-    queue: { vendorId: String(id), name: q.queues_name?.[i] ?? null },
+    queue: { sourceId, vendorId: String(id), name: q.queues_name?.[i] ?? null },
     penalty: toInt(q.queues_penalty?.[i]),
   }));
 }
@@ -66,8 +67,8 @@ export function mapExtension(sourceId: string, x: VitalExtension): Extension {
       playCallerId: null,
       readOutDateTime: null,
     },
-    devices: Array.isArray(x.devices) ? x.devices.map(mapDevice) : undefined,
-    queues: x.queues_info ? mapQueues(x.queues_info) : undefined,
+    devices: Array.isArray(x.devices) ? x.devices.map((d) => mapDevice(sourceId, d)) : undefined,
+    queues: x.queues_info ? mapQueues(sourceId, x.queues_info) : undefined,
   };
 }
 
