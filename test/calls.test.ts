@@ -84,6 +84,17 @@ describe('vendor calls per dashboard query, every source', () => {
     });
   });
 
+  test('what the nodes of a page will ask for is loaded as soon as the page is known, and only that', async () => {
+    const q = `query($s: Boolean!) { extensions(pbx: "portsip-demo", first: 50) { edges { ...E } } } fragment E on ExtensionEdge { node { id ... on Extension { status @include(if: $s) } } }`;
+    // status through a fragment, an inline fragment and @include: one list call, one status batch.
+    const withStatus = await stack.gql(q, { s: true });
+    assert.equal(withStatus.data.extensions.edges.length, 50);
+    assert.deepEqual(vendorCalls(withStatus), { 'portsip-demo': 2 });
+    // Left out by @include: no status call at all.
+    const without = await stack.gql(q, { s: false });
+    assert.deepEqual(vendorCalls(without), { 'portsip-demo': 1 });
+  });
+
   test('Q4: Q1 with one source failing costs the others nothing extra', async () => {
     stack.sims.get('telecomx')!.setFault('error500');
     try {

@@ -245,6 +245,19 @@ describe('operation limits: rejected just past each number, accepted at it', () 
     assert.equal(pad(2048).length, 2048);
     assert.equal((await h.post(pad(2048), { authorization: `Bearer ${LIMITED_KEY}` })).status, 200);
     assert.equal((await h.post(pad(2049), { authorization: `Bearer ${LIMITED_KEY}` })).status, 413);
+    // Without a content-length (chunked), the limit holds as the body arrives.
+    const chunked = await fetch(h.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${LIMITED_KEY}` },
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode('x'.repeat(500)));
+          c.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(chunked.status, 413);
   });
   test('HTTP batching is off', async () => {
     const r = await h.post([{ query: '{ pbxes { id } }' }, { query: '{ pbxes { id } }' }], { authorization: `Bearer ${LIMITED_KEY}` });

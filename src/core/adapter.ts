@@ -92,6 +92,12 @@ export interface SourceAdapter extends SourceOperations {
   readonly name: string;
   /** What this vendor can answer. */
   readonly capabilities: ReadonlySet<Capability>;
+  /**
+   * Capabilities whose data every record of a list page already carries (VitalPBX: devices and
+   * queues; PortSIP: none, its status is one more call). A page that lacks one a query asks for
+   * needs a second vendor round, so that list call is sent first.
+   */
+  readonly listCarries: ReadonlySet<Capability>;
   /** True when `vendorId` has the vendor's id syntax; a false id is BAD_USER_INPUT with no call. */
   isValidExtensionId(vendorId: string): boolean;
   /** These operations for one GraphQL request (the same methods as the adapter's own). */

@@ -4,6 +4,7 @@ import type { SourceAdapter } from '../core/adapter.ts';
 import { badInput, PbxError, unsupported } from '../core/errors.ts';
 import type { GatewayContext } from './context.ts';
 import type { ConnectionModel, EdgeModel } from './models.ts';
+import { loadedField, nodeFieldNames, type LoadedField } from './lookahead.ts';
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 500;
@@ -63,6 +64,13 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
     adapterAfter = cur.e ? undefined : cur.c;
   }
 
+  // What every node will be asked for that its record may lack (a PortSIP list has no status).
+  const loaded = new Set<LoadedField>();
+  for (const name of nodeFieldNames(info)) {
+    const f = loadedField(name);
+    if (f) loaded.add(f);
+  }
+
   const edges: EdgeModel[] = [];
   let hasNextPage = false;
   let hasPreviousPage = Boolean(args.after);
@@ -76,6 +84,12 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
     }
     try {
       if (search !== undefined && !source.capabilities.has('EXTENSION_SEARCH')) throw unsupported('search', source.vendor, source.id);
+      // Critical path first: a source whose list records carry all this query needs is asked one turn
+      // of the event loop later, so the list calls that lead to a second round (PortSIP's status)
+      // leave first instead of after every other source's request has been built.
+      if (![...loaded].some((f) => source.capabilities.has(f.capability) && !source.listCarries.has(f.capability))) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       const page = await ctx.loaders.ops(source).listExtensions({ search, first: need, after: i === startIndex ? adapterAfter : undefined });
       if (single) {
         totalCount = page.totalCount;
@@ -87,6 +101,14 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
         ctx.loaders.prime(source, node);
         edges.push({ node, adapterCursor: cursor, endOfSource: k === lastIndex });
       }
+      // Start those loads now, as the resolvers of these nodes will: the same loaders and keys (so
+      // the same vendor calls), but sent as soon as the page is known instead of after every row
+      // of it has been resolved. On a dashboard this is the second vendor round's start.
+      for (const f of loaded) {
+        if (!source.capabilities.has(f.capability)) continue;
+        const ids = page.items.filter((item) => f.lacks(item.node)).map((item) => item.node.vendorId);
+        if (ids.length > 0) void ctx.loaders.get(f.kind, source)?.loadMany(ids);
+      }
       if (page.hasNextPage) {
         hasNextPage = true;
         break;
@@ -97,6 +119,10 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
       ctx.partialErrors.push({ error: pe, path: responsePathAsArray(info.path) });
     }
   }
+  // The rows are resolved one turn of the event loop later: vendor answers already received for this
+  // request's other fields are read first, and the calls they lead to leave before this page's rows
+  // take the CPU.
+  await new Promise((resolve) => setImmediate(resolve));
   return {
     edges,
     pageInfo: { hasNextPage, hasPreviousPage, first: edges[0], last: edges[edges.length - 1] },

@@ -8,6 +8,7 @@ import type { Resolvers } from '../generated/graphql.ts';
 import type { GatewayContext } from './context.ts';
 import { edgeCursor, extensionsConnection } from './connection.ts';
 import type { GroupModel, HealthModel, VoicemailModel } from './models.ts';
+import { LOADED_FIELDS } from './lookahead.ts';
 
 /*
  * Resolvers stay thin: route by id to a source, ask a per-request DataLoader, shape the answer.
@@ -230,15 +231,16 @@ export const resolvers: Resolvers = {
     // What the record already carries (a list answer's status, devices, queues) is answered at once,
     // without a loader round trip; null means the vendor withheld it (a restricted Telecom X view:
     // asking again gives the same), answered as null with no load.
+    // (The connection starts these same loads as soon as a page is known: lookahead.ts.)
     status: capable('STATUS', 'status', self, (e, ctx) =>
-      e.status !== undefined ? (e.status?.status ?? null) : load(ctx, e, 'status', 'status').then((s) => s.status),
+      LOADED_FIELDS.status.lacks(e) ? load(ctx, e, 'status', 'status').then((s) => s.status) : (e.status?.status ?? null),
     ),
-    statusDetail: capable('STATUS', 'status', self, (e, ctx) => (e.status !== undefined ? e.status : load(ctx, e, 'status', 'status'))),
-    devices: capable('DEVICES', 'devices', self, (e, ctx) => (e.devices !== undefined ? e.devices : load(ctx, e, 'devices', 'devices'))),
-    queues: capable('QUEUES', 'queues', self, (e, ctx) => (e.queues !== undefined ? e.queues : load(ctx, e, 'queues', 'queues'))),
+    statusDetail: capable('STATUS', 'status', self, (e, ctx) => (LOADED_FIELDS.statusDetail.lacks(e) ? load(ctx, e, 'status', 'status') : e.status!)),
+    devices: capable('DEVICES', 'devices', self, (e, ctx) => (LOADED_FIELDS.devices.lacks(e) ? load(ctx, e, 'devices', 'devices') : e.devices!)),
+    queues: capable('QUEUES', 'queues', self, (e, ctx) => (LOADED_FIELDS.queues.lacks(e) ? load(ctx, e, 'queues', 'queues') : e.queues!)),
     groups: capable('GROUPS', 'groups', self, async (e, ctx) => {
       const source = sourceOf(ctx, e);
-      const ids = e.groupIds ?? (await load(ctx, e, 'extensionGroupIds', 'groups'));
+      const ids = LOADED_FIELDS.groups.lacks(e) ? await load(ctx, e, 'extensionGroupIds', 'groups') : e.groupIds!;
       const groups = await ctx.loaders.get('group', source)!.loadMany(ids);
       return groups.filter((g): g is Group => !(g instanceof Error));
     }),

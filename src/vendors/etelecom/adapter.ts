@@ -32,6 +32,9 @@ export type EtelecomSourceConfig = BaseSourceConfig & { apiKey: string; pageLimi
  */
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['EXTENSION_LIST', 'LOOKUP_BY_EMAIL', 'LOOKUP_BY_PHONE', 'SUBSCRIPTION']);
 
+/** GetExtensions carries the subscription only. */
+const LIST_CARRIES: ReadonlySet<Capability> = new Set<Capability>([]);
+
 /** Vendor ids are extension numbers: CreateExtension takes them as integers. */
 const NUMBER = /^[0-9]{1,15}$/;
 
@@ -167,6 +170,7 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
     vendor: 'etelecom',
     name: cfg.name,
     capabilities: CAPABILITIES,
+    listCarries: LIST_CARRIES,
     isValidExtensionId: (id) => NUMBER.test(id),
     ...operations(undefined),
     forRequest: operations,

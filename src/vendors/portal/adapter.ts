@@ -72,6 +72,9 @@ export type PortalSourceConfig = BaseSourceConfig & {
  */
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['EXTENSION_LIST', 'EXTENSION_SEARCH', 'STATUS', 'E911']);
 
+/** Each listed extension carries its registration flag. */
+const LIST_CARRIES: ReadonlySet<Capability> = new Set<Capability>(['STATUS']);
+
 /** Creates the Point VoIP adapter for one source (one portal PBX). */
 export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps): SourceAdapter {
   const http = deps.createHttp({ sourceId: cfg.id, baseUrl: cfg.baseUrl, timeoutMs: cfg.timeoutMs, classify: classifyPortalAnswer });
@@ -139,6 +142,7 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
     vendor: 'portal',
     name: cfg.name,
     capabilities: CAPABILITIES,
+    listCarries: LIST_CARRIES,
     isValidExtensionId: (id) => NUMBER.test(id),
     ...operations(undefined),
     forRequest: operations,

@@ -31,6 +31,9 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'EXTENSION_LIST', 'EXTENSION_SEARCH', 'STATUS', 'GROUPS', 'VOICEMAIL', 'GREETINGS', 'FORWARDING', 'OFFICE_HOURS',
 ]);
 
+/** The list's own status snapshot is not used (live status is the extensions/status batch); no group ids. */
+const LIST_CARRIES: ReadonlySet<Capability> = new Set<Capability>([]);
+
 /** The largest page PortSIP is asked for when walking the list for a batch of ids. */
 const MAX_PAGE_SIZE = 1000;
 
@@ -213,6 +216,7 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
     vendor: 'portsip',
     name: cfg.name,
     capabilities: CAPABILITIES,
+    listCarries: LIST_CARRIES,
     isValidExtensionId: (id) => NUMBER.test(id),
     ...operations(undefined),
     forRequest: operations,

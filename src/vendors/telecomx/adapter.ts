@@ -40,6 +40,9 @@ export type TelecomxSourceConfig = BaseSourceConfig & {
 
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['EXTENSION_LIST', 'EXTENSION_SEARCH', 'STATUS', 'DEVICES', 'FORWARDING']);
 
+/** includePhones: every listed extension brings its phones, hence status and devices. */
+const LIST_CARRIES: ReadonlySet<Capability> = new Set<Capability>(['STATUS', 'DEVICES']);
+
 /** The doc's default token lifetime (README facts: `expiresInMinutes`, default 15). */
 const DEFAULT_TOKEN_MINUTES = 15;
 
@@ -157,6 +160,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
     vendor: 'telecomx',
     name: cfg.name,
     capabilities: CAPABILITIES,
+    listCarries: LIST_CARRIES,
     isValidExtensionId: (id) => TX_ID.test(id),
     ...operations(undefined),
     forRequest: operations,

@@ -27,6 +27,9 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'EXTENSION_LIST', 'EXTENSION_SEARCH', 'DEVICES', 'QUEUES', 'VOICEMAIL', 'VOICEMAIL_MESSAGES', 'CALL_STATISTICS',
 ]);
 
+/** The list embeds devices and queues_info. */
+const LIST_CARRIES: ReadonlySet<Capability> = new Set<Capability>(['DEVICES', 'QUEUES']);
+
 /** Extension ids are positive integers. */
 const ID = /^[1-9][0-9]{0,9}$/;
 
@@ -90,6 +93,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
     vendor: 'vitalpbx',
     name: cfg.name,
     capabilities: CAPABILITIES,
+    listCarries: LIST_CARRIES,
     isValidExtensionId: (id) => ID.test(id),
     ...operations(undefined),
     forRequest: operations,
