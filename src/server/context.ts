@@ -35,8 +35,8 @@ export interface GatewayContext {
   requestId: string;
   /** Filled in as the request runs (a shared object: Apollo shallow-copies the context). */
   meta: { operationName: string | null };
-  /** Source-and-field keys already reported as unsupported in this request. */
-  reported: Set<string>;
+  /** Per field resolver (its token), the sources already reported as unsupported in this request. */
+  reported: Map<object, Set<string>>;
   /** Errors of sources that failed while others answered (a list field keeps its data). */
   partialErrors: { error: PbxError; path: ReadonlyArray<string | number> }[];
 }
@@ -47,5 +47,5 @@ export interface GatewayContext {
  */
 export function createContext(all: readonly SourceAdapter[], caller: Caller, scope: RequestScope, requestId: string): GatewayContext {
   const visible = caller.sources ? all.filter((s) => caller.sources!.has(s.id)) : all;
-  return { sources: new VisibleSources(visible), loaders: new Loaders(scope), scope, caller, requestId, meta: { operationName: null }, reported: new Set(), partialErrors: [] };
+  return { sources: new VisibleSources(visible), loaders: new Loaders(scope), scope, caller, requestId, meta: { operationName: null }, reported: new Map(), partialErrors: [] };
 }

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/core/logger.ts';
 import type { SimulatorHandle } from '../../src/core/vendor-module.ts';
 import { startGateway, type Gateway } from '../../src/server/app.ts';
 import { classifyEtelecomAnswer, createEtelecomClient, rpcBaseUrl, type EtelecomClient } from '../../src/vendors/etelecom/client.ts';
-import { mapExtension, mapExtensionInfo, mapSubscriptionState } from '../../src/vendors/etelecom/mappers.ts';
+import { mapExtension, mapExtensionInfo, mapSubscriptionState, toIso } from '../../src/vendors/etelecom/mappers.ts';
 import { ETELECOM_SIM_API_KEY, ETELECOM_SIM_CALLS, ETELECOM_SIM_HOTLINES, startEtelecomSimulator } from '../../src/vendors/etelecom/simulator.ts';
 import { VENDORS } from '../../src/vendors/registry.ts';
 import { codes, startStack, vendorCalls, type GqlResult, type TestStack } from '../helpers.ts';
@@ -41,6 +41,18 @@ describe('eTelecom contract: each doc example maps to the expected domain object
     const info = { ...fixture('extension-info').raw, extension_password: 'sim-canary-secret-pw' };
     assert.ok(!JSON.stringify(mapExtension('et', raw)).includes('sim-canary-secret'));
     assert.ok(!JSON.stringify(mapExtensionInfo('et', info)).includes('sim-canary-secret'));
+  });
+  test('times: exactly what a parse and Date#toISOString give, canonical ones taken as they are', () => {
+    const slow = (t: string) => (Number.isNaN(Date.parse(t)) ? null : new Date(Date.parse(t)).toISOString());
+    const cases = [
+      '2024-02-29T12:00:00.000Z', '2023-02-29T12:00:00.000Z', '2024-02-30T00:00:00.000Z', '2100-02-29T00:00:00.000Z', '2000-02-29T00:00:00.000Z',
+      '2024-04-31T00:00:00.000Z', '2024-12-31T23:59:59.999Z', '2024-13-01T00:00:00.000Z', '2024-01-01T24:00:00.000Z', '2024-01-01T23:59:60.000Z',
+      '2020-03-10T17:07:19+07:00', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00.5Z', 'not a time',
+    ];
+    for (let i = 0; i < 300; i++) cases.push(new Date(Date.UTC(1990 + (i % 60), i % 12, 1 + (i % 28), i % 24, i % 60, i % 60, i)).toISOString());
+    for (const c of cases) assert.equal(toIso(c), slow(c), c);
+    assert.equal(toIso(''), null);
+    assert.equal(toIso(undefined), null);
   });
   test('subscription states: Z NEW, P VALID, N EXPIRED, anything else UNKNOWN', () => {
     assert.deepEqual(['Z', 'P', 'N', 'X', '', undefined].map(mapSubscriptionState), ['NEW', 'VALID', 'EXPIRED', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN']);

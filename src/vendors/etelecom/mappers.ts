@@ -3,9 +3,18 @@ import type { EtelecomExtension, EtelecomExtensionInfo, EtelecomState } from './
 
 /** Pure mappers from eTelecom JSON to the domain model. `extension_password` is never read. */
 
+/** A time already in Date#toISOString's own form (UTC, milliseconds); a day past its month's end is not. */
+const CANONICAL = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+const daysIn = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+
 /** An RFC 3339 time as ISO UTC; null when absent or unreadable. */
-function toIso(s: string | null | undefined): string | null {
+export function toIso(s: string | null | undefined): string | null {
   if (!s) return null;
+  // Already canonical (what the vendor mostly sends): itself, without a parse and format per field.
+  const m = CANONICAL.exec(s);
+  if (m && Number(m[3]) <= daysIn(Number(m[1]), Number(m[2]))) return s;
   const t = Date.parse(s);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
