@@ -39,3 +39,42 @@ export function decodeId(id: string): GlobalId | null {
   if (encodeId(type as NodeType, sourceId, localId) !== id) return null;
   return { type: type as NodeType, sourceId, localId };
 }
+
+/**
+ * Encoded ids remembered per type, source and vendor id. A dashboard polled every few seconds asks for
+ * the same few hundred ids each time; encoding one costs a Buffer and two strings, a hit three map
+ * reads of strings that already exist. One per gateway (no shared state between instances); at
+ * `max` ids it starts over, so it never outgrows the PBXes' own size.
+ */
+export class GlobalIds {
+  readonly #byType = new Map<NodeType, Map<string, Map<string, string>>>();
+  #size = 0;
+
+  constructor(private readonly max = 200_000) {}
+
+  /** encodeId(type, sourceId, localId), remembered. */
+  encode(type: NodeType, sourceId: string, localId = ''): string {
+    let bySource = this.#byType.get(type);
+    if (!bySource) {
+      bySource = new Map();
+      this.#byType.set(type, bySource);
+    }
+    let byLocal = bySource.get(sourceId);
+    if (!byLocal) {
+      byLocal = new Map();
+      bySource.set(sourceId, byLocal);
+    }
+    let id = byLocal.get(localId);
+    if (id === undefined) {
+      if (this.#size >= this.max) {
+        this.#byType.clear();
+        this.#size = 0;
+        return this.encode(type, sourceId, localId);
+      }
+      id = encodeId(type, sourceId, localId);
+      byLocal.set(localId, id);
+      this.#size++;
+    }
+    return id;
+  }
+}

@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { SourceAdapter } from '../core/adapter.ts';
 import type { AppConfig } from '../core/config.ts';
 import { formatError } from '../core/errors.ts';
+import { GlobalIds } from '../core/ids.ts';
 import { createSourceHttp, type CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
 import { newRequestScope } from '../core/request-scope.ts';
@@ -155,6 +156,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const keys = new ApiKeys(config.apiKeys);
   const limiter = new RateLimiter(config.rateLimit.capacity, config.rateLimit.refillPerSecond);
   const limits = operationLimits(config.limits, config.server.production);
+  const ids = new GlobalIds();
   const httpServer = http.createServer();
   const apollo = new ApolloServer<GatewayContext>({
     ...(config.server.executor === 'jit' ? { gateway: jitGateway(buildSchema()) } : { schema: buildSchema() }),
@@ -235,7 +237,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
       context: async () => {
-        ctx = createContext(sources, caller ?? { name: 'anonymous', scopes: new Set(), sources: new Set() }, scope, requestId);
+        ctx = createContext(sources, caller ?? { name: 'anonymous', scopes: new Set(), sources: new Set() }, scope, requestId, ids);
         return ctx;
       },
     });

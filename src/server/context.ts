@@ -1,5 +1,6 @@
 import type { SourceAdapter } from '../core/adapter.ts';
 import type { PbxError } from '../core/errors.ts';
+import type { GlobalIds } from '../core/ids.ts';
 import { Loaders } from '../core/loaders.ts';
 import type { RequestScope } from '../core/request-scope.ts';
 import type { Caller } from './security.ts';
@@ -39,13 +40,28 @@ export interface GatewayContext {
   reported: Map<object, Set<string>>;
   /** Errors of sources that failed while others answered (a list field keeps its data). */
   partialErrors: { error: PbxError; path: ReadonlyArray<string | number> }[];
+  /** The gateway's encoder of global ids (shared by its requests: ids are the same for every caller). */
+  ids: GlobalIds;
+  /** The type of each object a `node` field answered (Node.__resolveType reads it). */
+  nodeTypes: WeakMap<object, 'Pbx' | 'Extension' | 'Group'>;
 }
 
 /**
  * Builds a request's context. A key limited to some sources sees only those, everywhere: every
  * resolver reaches sources through `sources`, so another source's id is NOT_FOUND with no vendor call.
  */
-export function createContext(all: readonly SourceAdapter[], caller: Caller, scope: RequestScope, requestId: string): GatewayContext {
+export function createContext(all: readonly SourceAdapter[], caller: Caller, scope: RequestScope, requestId: string, ids: GlobalIds): GatewayContext {
   const visible = caller.sources ? all.filter((s) => caller.sources!.has(s.id)) : all;
-  return { sources: new VisibleSources(visible), loaders: new Loaders(scope), scope, caller, requestId, meta: { operationName: null }, reported: new Map(), partialErrors: [] };
+  return {
+    sources: new VisibleSources(visible),
+    loaders: new Loaders(scope),
+    scope,
+    caller,
+    requestId,
+    meta: { operationName: null },
+    reported: new Map(),
+    partialErrors: [],
+    ids,
+    nodeTypes: new WeakMap(),
+  };
 }

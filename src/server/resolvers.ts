@@ -1,7 +1,7 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { SourceAdapter } from '../core/adapter.ts';
 import { badInput, notFound, PbxError, unsupported } from '../core/errors.ts';
-import { decodeId, encodeId, type GlobalId } from '../core/ids.ts';
+import { decodeId, type GlobalId } from '../core/ids.ts';
 import type { LoaderKind, LoaderValues } from '../core/loaders.ts';
 import type { Capability, Extension, ExtensionDetailField, Group } from '../domain/types.ts';
 import type { Resolvers } from '../generated/graphql.ts';
@@ -127,6 +127,12 @@ async function groupsOf(sources: readonly SourceAdapter[], ctx: GatewayContext, 
   return lists.flat();
 }
 
+/** A `node` answer with its type noted for Node.__resolveType (the object itself is not copied or changed). */
+function typed<T extends object>(ctx: GatewayContext, obj: T, type: 'Pbx' | 'Extension' | 'Group'): never {
+  ctx.nodeTypes.set(obj, type);
+  return obj as never;
+}
+
 function pbxSources(ctx: GatewayContext, pbx: string | null | undefined): SourceAdapter[] {
   if (pbx === null || pbx === undefined) return [...ctx.sources.list];
   const s = ctx.sources.get(pbx);
@@ -170,11 +176,11 @@ export const resolvers: Resolvers = {
       const { gid, source } = routeId(ctx, id, ['Pbx', 'Extension', 'Group']);
       switch (gid.type) {
         case 'Pbx':
-          return { ...source, __typename: 'Pbx' } as never;
+          return typed(ctx, source, 'Pbx');
         case 'Extension':
-          return { ...(await extensionById(ctx, id)), __typename: 'Extension' } as never;
+          return typed(ctx, await extensionById(ctx, id), 'Extension');
         case 'Group':
-          return { ...(await groupById(ctx, id)), __typename: 'Group' } as never;
+          return typed(ctx, await groupById(ctx, id), 'Group');
         default:
           throw notFound('node');
       }
@@ -191,10 +197,10 @@ export const resolvers: Resolvers = {
     },
   },
   Node: {
-    __resolveType: (obj) => (obj as { __typename?: 'Pbx' | 'Extension' | 'Group' }).__typename ?? null,
+    __resolveType: (obj, ctx) => ctx.nodeTypes.get(obj) ?? null,
   },
   Pbx: {
-    id: (s) => encodeId('Pbx', s.id),
+    id: (s, _a, ctx) => ctx.ids.encode('Pbx', s.id),
     sourceId: (s) => s.id,
     capabilities: (s) => [...s.capabilities].sort(),
     async health(s, _a, ctx): Promise<HealthModel> {
@@ -211,7 +217,7 @@ export const resolvers: Resolvers = {
   },
   Extension: {
     __resolveReference: (ref, ctx) => extensionById(ctx, (ref as unknown as { id: string }).id),
-    id: (e) => encodeId('Extension', e.sourceId, e.vendorId),
+    id: (e, _a, ctx) => ctx.ids.encode('Extension', e.sourceId, e.vendorId),
     pbx: (e, _a, ctx) => sourceOf(ctx, e),
     firstName: plain('firstName'),
     lastName: plain('lastName'),
@@ -266,13 +272,13 @@ export const resolvers: Resolvers = {
     ),
   },
   Device: {
-    id: (d) => encodeId('Device', d.sourceId, d.vendorId),
+    id: (d, _a, ctx) => ctx.ids.encode('Device', d.sourceId, d.vendorId),
   },
   Queue: {
-    id: (q) => encodeId('Queue', q.sourceId, q.vendorId),
+    id: (q, _a, ctx) => ctx.ids.encode('Queue', q.sourceId, q.vendorId),
   },
   Group: {
-    id: (g) => encodeId('Group', g.sourceId, g.vendorId),
+    id: (g, _a, ctx) => ctx.ids.encode('Group', g.sourceId, g.vendorId),
     pbx: (g, _a, ctx) => sourceOf(ctx, g),
     async members(g, _a, ctx) {
       const source = sourceOf(ctx, g);

@@ -1,0 +1,99 @@
+/**
+ * A/B for tuning (not part of `npm run bench`): two gateways over one set of simulators, both on
+ * core 0 (one loaded at a time), alternated in short 50-connection runs so that this machine's slow
+ * and fast spells hit both alike; prints each side's median and the median of the paired ratios.
+ *
+ *   node --import tsx bench/ab.ts A_MAIN B_MAIN [rounds]
+ *
+ * A_MAIN / B_MAIN: entry files (a build of another commit: `git worktree add`, then `tsc -p
+ * tsconfig.build.json` there; keep it inside this folder so node_modules resolve). Knobs
+ * (environment): A_FLAGS / B_FLAGS (node flags, default none), A_SERVER / B_SERVER (JSON merged
+ * into the server config), A_ENV / B_ENV ("K=V K=V" extra environment), Q (Q1 or Q1c), DUR (3).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { pbxQ1, pbxQ1c } from './queries.ts';
+
+const [aMain, bMain] = [process.argv[2]!, process.argv[3]!];
+const rounds = Number(process.argv[4] ?? 8);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cpuMs = (pid: number) => {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const sims = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', 'bench/sims.ts', '100', process.env['LAT'] ?? '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const info = await new Promise<{ vendors: Record<string, { sources: Record<string, unknown>[] }> }>((res) => {
+  let buf = '';
+  sims.stdout!.on('data', (d) => {
+    buf += String(d);
+    if (buf.includes('\n')) res(JSON.parse(buf.slice(0, buf.indexOf('\n'))));
+  });
+});
+const sources = Object.values(info.vendors).flatMap((x) => x.sources);
+const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
+const tmp = mkdtempSync(join(tmpdir(), 'pbx-ab-'));
+for (const k of ['A', 'B']) {
+  const server = { host: '127.0.0.1', port: 0, ...JSON.parse(process.env[`${k}_SERVER`] ?? '{}') };
+  writeFileSync(join(tmp, `config-${k}.json`), JSON.stringify({ server, rateLimit: { capacity: 1e6, refillPerSecond: 1e6 }, sources }));
+}
+const body = JSON.stringify(process.env['Q'] === 'Q1c' ? pbxQ1c(ids) : pbxQ1(ids));
+async function start(key: string, main: string, flags: string | undefined, extraEnv: string | undefined): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...(flags ? flags.split(' ') : []), main, '--config', join(tmp, `config-${key}.json`)], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...Object.fromEntries((extraEnv ?? '').split(' ').filter(Boolean).map((kv) => kv.split('='))), PORT: String(port), LOG_LEVEL: 'warn' } });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  for (;;) {
+    try {
+      if ((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).ok) break;
+    } catch {}
+    await sleep(100);
+  }
+  return { url, child };
+}
+const sys = { A: await start('A', aMain, process.env['A_FLAGS'], process.env['A_ENV']), B: await start('B', bMain, process.env['B_FLAGS'], process.env['B_ENV']) };
+const dur = Number(process.env['DUR'] ?? 3);
+const res: Record<string, { rps: number[]; cpu: number[] }> = { A: { rps: [], cpu: [] }, B: { rps: [], cpu: [] } };
+const run = async (k: 'A' | 'B', d: number) => {
+  const { url, child } = sys[k];
+  const c0 = cpuMs(child.pid!);
+  const r = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 50, duration: d });
+  // Wait for the requests still queued in the gateway.
+  for (let last = -1; ; ) {
+    await sleep(200);
+    const c = cpuMs(child.pid!);
+    if (c - last < 15) break;
+    last = c;
+  }
+  return { rps: r.requests.total / d, cpu: (cpuMs(child.pid!) - c0) / r.requests.sent };
+};
+for (let w = 0; w < 2; w++) {
+  await run('A', 4);
+  await run('B', 4);
+}
+for (let i = 0; i < rounds; i++) {
+  for (const k of (i % 2 ? ['B', 'A'] : ['A', 'B']) as ('A' | 'B')[]) {
+    const x = await run(k, dur);
+    res[k]!.rps.push(x.rps);
+    res[k]!.cpu.push(x.cpu);
+  }
+  process.stderr.write(`round ${i + 1}: A ${res.A!.rps.at(-1)!.toFixed(1)} req/s ${res.A!.cpu.at(-1)!.toFixed(1)} ms; B ${res.B!.rps.at(-1)!.toFixed(1)} req/s ${res.B!.cpu.at(-1)!.toFixed(1)} ms\n`);
+}
+const ratios = res.A!.rps.map((a, i) => res.B!.rps[i]! / a);
+console.log(`A: median ${median(res.A!.rps).toFixed(1)} req/s, ${median(res.A!.cpu).toFixed(2)} CPU ms/q`);
+console.log(`B: median ${median(res.B!.rps).toFixed(1)} req/s, ${median(res.B!.cpu).toFixed(2)} CPU ms/q`);
+console.log(`B/A throughput: median ratio ${median(ratios).toFixed(3)} (${ratios.map((r) => r.toFixed(2)).join(' ')})`);
+for (const s of Object.values(sys)) s.child.kill('SIGINT');
+await sleep(1000);
+sims.kill('SIGTERM');

@@ -1,0 +1,126 @@
+/**
+ * The tuning loop (not part of `npm run bench`): the simulators on core 1, one pbx-graph (the compiled
+ * build, `npm run build` first) on core 0, one query, in about a minute: a warm-up, sequential latency
+ * and CPU, latency at a fixed open-loop rate (as bench/run.ts measures it), and throughput at 50
+ * connections.
+ *
+ *   node --import tsx bench/quick.ts [Q1|Q1c]
+ *
+ * Knobs (environment): PREWARM (queries before measuring, 1000), RATE (fixed rate, req/s, 10; 0
+ * skips), RUNS (throughput runs, 2; 0 skips), DUR (seconds per run, 3), NODE_FLAGS (default: the
+ * `npm run serve` flags), SERVER (JSON merged into the server config, e.g. '{"executor":"graphql-js"}'),
+ * MAIN (the entry, dist/main.js), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
+ * bench/trace.mjs: median timeline of a request's phases, printed at exit), LAT (simulated latency, 20).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { pbxQ1, pbxQ1c } from './queries.ts';
+
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const q = process.argv[2] ?? 'Q1';
+const tmp = mkdtempSync(join(tmpdir(), 'pbx-quick-'));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const clkTck = 100;
+const cpuMs = (pid: number) => {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / clkTck;
+};
+const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+const serveFlags = (): string => /^node\s+(.*?)\s*dist\/main\.js/.exec((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['serve'] ?? '')?.[1] ?? '';
+
+const sims = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', 'bench/sims.ts', '100', env('LAT', '20')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const info = await new Promise<{ vendors: Record<string, { sources: Record<string, unknown>[] }> }>((resolve) => {
+  let buf = '';
+  sims.stdout!.on('data', (d) => {
+    buf += String(d);
+    if (buf.includes('\n')) resolve(JSON.parse(buf.slice(0, buf.indexOf('\n'))));
+  });
+});
+const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
+const config = join(tmp, 'config.json');
+writeFileSync(
+  config,
+  JSON.stringify({
+    server: { host: '127.0.0.1', port: 0, debug: true, ...(JSON.parse(env('SERVER', '{}')) as Record<string, unknown>) },
+    rateLimit: { capacity: 1e6, refillPerSecond: 1e6 },
+    sources: Object.values(info.vendors).flatMap((x) => x.sources),
+  }),
+);
+const port = await freePort();
+const flags = env('NODE_FLAGS', serveFlags()).split(' ').filter(Boolean);
+if (process.env['TRACE'] === '1') flags.push('--import', new URL('./trace.mjs', import.meta.url).pathname);
+if (process.env['PROF']) flags.push('--cpu-prof', '--cpu-prof-dir', process.env['PROF']);
+const gw = spawn('taskset', ['-c', '0', process.execPath, ...flags, env('MAIN', 'dist/main.js'), '--config', config], {
+  stdio: ['ignore', openSync(join(tmp, 'gateway.out'), 'w'), 'inherit'],
+  env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' },
+});
+const url = `http://127.0.0.1:${port}/graphql`;
+const body = JSON.stringify(q === 'Q1c' ? pbxQ1c(ids) : pbxQ1(ids));
+const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.text());
+for (;;) {
+  try {
+    const answer = JSON.parse(await post()) as { errors?: unknown[]; extensions?: unknown };
+    console.log(`${q}: ${body.length} B asked, ${answer.errors?.length ?? 0} errors, ${JSON.stringify(answer.extensions)}; node flags: ${flags.join(' ')}`);
+    break;
+  } catch {
+    await sleep(100);
+  }
+}
+const cannon = (opts: { connections: number; amount?: number; duration?: number; overallRate?: number }) =>
+  autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, ...opts });
+
+await cannon({ connections: 10, amount: Number(env('PREWARM', '1000')) });
+const seq: number[] = [];
+const c0 = cpuMs(gw.pid!);
+for (let i = 0; i < 100; i++) {
+  const t = performance.now();
+  await post();
+  seq.push(performance.now() - t);
+}
+console.log(`sequential: p50 ${pctl(seq, 50).toFixed(1)} ms, p90 ${pctl(seq, 90).toFixed(1)}, CPU ${((cpuMs(gw.pid!) - c0) / 100).toFixed(1)} ms/query`);
+
+const rate = Number(env('RATE', '10'));
+const dur = Number(env('DUR', '3'));
+for (let rep = 0; rate > 0 && rep < 3; rep++) {
+  // As bench/run.ts: RATE instances of 1 req/s each, started 1/RATE s apart.
+  const samples: number[] = [];
+  const f0 = cpuMs(gw.pid!);
+  await Promise.all(
+    Array.from({ length: rate }, async (_, i) => {
+      await sleep((i * 1000) / rate);
+      const inst = cannon({ connections: 1, duration: dur, overallRate: 1 });
+      inst.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
+        if (status === 200) samples.push(ms);
+      });
+      await inst;
+    }),
+  );
+  await sleep(300);
+  console.log(`fixed rate ${rate}/s: p50 ${pctl(samples, 50).toFixed(1)} ms, p90 ${pctl(samples, 90).toFixed(1)}, p99 ${pctl(samples, 99).toFixed(1)}, CPU ${((cpuMs(gw.pid!) - f0) / samples.length).toFixed(1)} ms/query (n ${samples.length})`);
+}
+
+const runs = Number(env('RUNS', '2'));
+if (runs > 0) await cannon({ connections: 50, duration: 1 });
+for (let rep = 0; rep < runs; rep++) {
+  await sleep(1500);
+  const t0 = cpuMs(gw.pid!);
+  const r = await cannon({ connections: 50, duration: dur });
+  await sleep(1500);
+  console.log(`throughput @50: ${(r.requests.total / dur).toFixed(1)} req/s, p50 ${r.latency.p50} ms, non2xx ${r.non2xx}, CPU ${((cpuMs(gw.pid!) - t0) / r.requests.sent).toFixed(1)} ms/query`);
+}
+gw.kill('SIGINT');
+await sleep(1500);
+sims.kill('SIGTERM');
+if (process.env['TRACE'] === '1') process.stdout.write(readFileSync(join(tmp, 'gateway.out'), 'utf8').split('\n').filter((l) => l.startsWith('trace')).join('\n') + '\n');

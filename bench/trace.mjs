@@ -1,0 +1,50 @@
+// A preload for tuning (bench/quick.ts TRACE=1): the median timeline of a GraphQL request, in ms
+// since the request arrived: when each vendor request was written (W:path), when each vendor answer
+// was fully received (R:path), and when the answer was handed to the kernel (end). Requests that
+// overlap another are left out, so run it at a low rate (sequential or RATE=10). Printed at exit.
+import dc from 'node:diagnostics_channel';
+import { writeSync } from 'node:fs';
+import http from 'node:http';
+
+const done = [];
+let current = null;
+const now = () => performance.now();
+const mark = (key) => {
+  if (current && !current.overlap && current.marks[key] === undefined) current.marks[key] = now() - current.t0;
+};
+const short = (path) => path.split('?')[0].split('/').slice(-2).join('/');
+
+dc.subscribe('http.server.request.start', ({ request }) => {
+  if (!request.url.startsWith('/graphql')) return;
+  current = current ? { overlap: true } : { t0: now(), marks: {} };
+});
+dc.subscribe('http.server.response.finish', ({ request }) => {
+  if (!current || !request.url.startsWith('/graphql')) return;
+  if (!current.overlap) {
+    mark('end');
+    done.push(current.marks);
+  }
+  current = null;
+});
+dc.subscribe('http.client.response.finish', ({ request }) => mark(`R:${short(request.path)}`));
+// The moment a vendor request's bytes are first written (the client diagnostics channel reports
+// the request's creation, which got does well before it writes).
+const writeRaw = http.OutgoingMessage.prototype._writeRaw;
+http.OutgoingMessage.prototype._writeRaw = function (...args) {
+  if (this instanceof http.ClientRequest && !this.traced) {
+    this.traced = true;
+    mark(`W:${short(this.path)}`);
+  }
+  return writeRaw.apply(this, args);
+};
+
+process.on('exit', () => {
+  const sample = done.slice(Math.min(30, Math.floor(done.length / 4)));
+  const byKey = new Map();
+  for (const marks of sample) for (const [k, t] of Object.entries(marks)) byKey.set(k, [...(byKey.get(k) ?? []), t]);
+  const rows = [...byKey]
+    .filter(([, ts]) => ts.length >= sample.length / 2) // phases most requests have
+    .map(([k, ts]) => [k, ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)]])
+    .sort((a, b) => a[1] - b[1]);
+  writeSync(1, `trace (${sample.length} requests, medians, ms): ${rows.map(([k, t]) => `${k} ${t.toFixed(2)}`).join(' | ')}\n`);
+});
