@@ -170,13 +170,13 @@ export interface RoundsRow {
 /** Sequential vendor rounds per query and system, derived from the resolvers and adapters. */
 export const ROUNDS: Record<string, Partial<Record<QueryKey, RoundsRow>>> = {
   'pbx-graph': {
-    Q1: { rounds: 2, why: 'sources in parallel (one alias each); PortSIP: list, then status batch (group index cached; cold: list → group/list → group/show = 3); VitalPBX and portal lists cached (cold: 1); Telecom X, eTelecom: 1' },
+    Q1: { rounds: 2, why: 'sources in parallel (one alias each); PortSIP: list, then status batch, started as soon as the list is parsed (its list request goes first: the others carry what the query needs); group index cached (cold: list → group/list → group/show = 3); VitalPBX and portal lists cached (cold: 1); Telecom X, eTelecom: 1' },
     Q1c: { rounds: 2, why: 'as Q1' },
     Q2: { rounds: 2, why: 'VitalPBX GET /extensions/{id} (embeds devices, queues), then voicemail_records and cdr_summary in parallel' },
     Q3: { rounds: 0, why: '50 VitalPBX keys in one DataLoader batch = the tenant list, cached (cold: 1)' },
     Q4: { rounds: 1, why: 'PortSIP list fails (HTTP 500, not retried) in round 1; Telecom X and eTelecom lists: 1; VitalPBX and portal lists cached' },
   },
-  'pbx-graph (no source maps)': {
+  'pbx-graph (graphql-js)': {
     Q1: { rounds: 2, why: 'as pbx-graph' },
   },
   'pbx-graph (caches off)': {

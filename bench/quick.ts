@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/quick.ts [Q1|Q1c]
  *
- * Knobs (environment): PREWARM (queries before measuring, 1000), RATE (fixed rate, req/s, 10; 0
+ * Knobs (environment): PREWARM (queries before measuring, 1000), MIX=1 (Q1c, Q2 and Q3 first), RATE (fixed rate, req/s, 10; 0
  * skips), RUNS (throughput runs, 2; 0 skips), DUR (seconds per run, 3), NODE_FLAGS (default: the
  * `npm run serve` flags), SERVER (JSON merged into the server config, e.g. '{"executor":"graphql-js"}'),
  * MAIN (the entry, dist/main.js), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
@@ -18,7 +18,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { pbxQ1, pbxQ1c } from './queries.ts';
+import { encodeId } from '../src/core/ids.ts';
+import { pbxQ1, pbxQ1c, pbxQ2, pbxQ3 } from './queries.ts';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const q = process.argv[2] ?? 'Q1';
@@ -81,6 +82,13 @@ for (;;) {
 const cannon = (opts: { connections: number; amount?: number; duration?: number; overallRate?: number }) =>
   autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, ...opts });
 
+// MIX=1: the bench's other queries first (a process that served several query shapes).
+if (process.env['MIX'] === '1') {
+  const vital = (n: number) => encodeId('Extension', ids['vitalpbx']!, String(n));
+  for (const other of [pbxQ1c(ids), pbxQ2(vital(2)), pbxQ3(Array.from({ length: 50 }, (_, i) => vital(4 + i)))]) {
+    await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(other), connections: 10, amount: 300 });
+  }
+}
 await cannon({ connections: 10, amount: Number(env('PREWARM', '1000')) });
 const seq: number[] = [];
 const c0 = cpuMs(gw.pid!);
@@ -116,6 +124,7 @@ if (runs > 0) await cannon({ connections: 50, duration: 1 });
 for (let rep = 0; rep < runs; rep++) {
   await sleep(1500);
   const t0 = cpuMs(gw.pid!);
+  if (process.env['SNAPAT'] && rep === 0) setTimeout(() => gw.kill('SIGUSR2'), Number(process.env['SNAPAT']));
   const r = await cannon({ connections: 50, duration: dur });
   await sleep(1500);
   console.log(`throughput @50: ${(r.requests.total / dur).toFixed(1)} req/s, p50 ${r.latency.p50} ms, non2xx ${r.non2xx}, CPU ${((cpuMs(gw.pid!) - t0) / r.requests.sent).toFixed(1)} ms/query`);

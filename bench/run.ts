@@ -25,17 +25,40 @@ const BENCH = join(ROOT, 'bench');
 const MESH = join(BENCH, 'mesh');
 const LATENCY = Number(process.env['BENCH_LATENCY_MS'] ?? 20);
 const DURATION = Number(process.env['BENCH_DURATION_S'] ?? 3);
+/** Length of one 50-connection throughput run, s (at ~100 req/s, 200 or more requests a run). */
+const THROUGHPUT_S = Number(process.env['BENCH_THROUGHPUT_S'] ?? 2);
+/** Throughput runs per system: more for the dashboard, whose ratio to Mesh is a target. */
+const throughputRepeats = (q: QueryKey) => (q === 'Q1' ? Math.max(REPEATS, 5) : REPEATS);
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
 const SIZE = 100;
 const BIG = 10_000;
+/** Queries each system answers at BIG extensions per source before the scale figures. */
+const BIG_WARM_UP = 20;
 const CONNECTIONS = 50;
 /** Fixed open-loop rate per query (req/s), the same for every system: below the slowest one's capacity. */
 const RATE: Record<QueryKey, number> = { Q1: 10, Q1c: 10, Q2: 20, Q3: 20, Q4: 10 };
 /** Longer than the adapters' default list/group cache (5 s): the next query starts cold. */
-const COLD_WAIT_MS = 5300;
+/**
+ * Drops every pbx-graph adapter cache that outlives a request (lists, the PortSIP group index) with
+ * the `refreshPbx` mutation, so the next query starts cold without waiting for them to expire.
+ */
+async function refreshAll(url: string, ids: SourceIds): Promise<void> {
+  const fields = Object.values(ids).map((id, i) => `r${i}: refreshPbx(id: "${id}") { id }`);
+  const res = await postJson(url, { query: `mutation { ${fields.join(' ')} }` });
+  if (res['errors']) throw new Error(`refreshPbx: ${JSON.stringify(res['errors'])}`);
+}
 const LOGIN_ROUTES = new Set(['POST /account/credentials/verify', 'POST /auth/login']);
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const T0 = performance.now();
+/**
+ * The node flags `npm run serve` starts pbx-graph with (package.json), read from there so the
+ * benchmark runs it as it ships. Mesh gets the same flags: the same runtime settings for both.
+ */
+const SERVE_FLAGS = ((): string[] => {
+  const serve = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['serve'] ?? '';
+  const m = /^node\s+(.*?)\s*dist\/main\.js/.exec(serve);
+  return m && m[1] ? m[1].split(/\s+/) : [];
+})();
 const TMP = mkdtempSync(join(tmpdir(), 'pbx-bench-'));
 
 // ---------------------------------------------------------------------------------------------
@@ -214,8 +237,8 @@ interface System {
   url(q: QueryKey): string;
   /** Request body per query (absent: the system cannot express it). */
   bodies: Partial<Record<QueryKey, GqlBody>>;
-  /** Wait before a cold count (the system keeps short-lived caches). */
-  coldWaitMs: number;
+  /** Makes the next query cold (drops the system's short-lived caches); absent: it keeps none. */
+  cold?: () => Promise<void>;
   child: ChildProcess;
 }
 
@@ -233,8 +256,11 @@ async function waitGraphql(url: string, name: string, timeoutMs = 60_000): Promi
   }
 }
 
-/** Starts pbx-graph on core 0 with a config file over `sims`; `overrides` per vendor (cache knobs). */
-async function startPbxGraph(name: string, sims: Sims, overrides: Record<string, Record<string, unknown>> = {}, nodeArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * Starts pbx-graph (the compiled build, with the serve script's node flags) on core 0 over `sims`;
+ * `overrides` per vendor (cache knobs), `server` keys merged into the server config.
+ */
+async function startPbxGraph(name: string, sims: Sims, overrides: Record<string, Record<string, unknown>> = {}, server: Record<string, unknown> = {}): Promise<{ url: string; child: ChildProcess }> {
   const sources = Object.entries(sims.info.vendors).flatMap(([vendor, x]) =>
     x.sources.map((s) => {
       const shape = VENDORS.get(vendor)?.configShape ?? {};
@@ -244,7 +270,7 @@ async function startPbxGraph(name: string, sims: Sims, overrides: Record<string,
     }),
   );
   const config = {
-    server: { host: '127.0.0.1', port: 0, debug: true },
+    server: { host: '127.0.0.1', port: 0, debug: true, ...server },
     // The per-caller token bucket would refuse a load generator; everything else as shipped.
     rateLimit: { capacity: 1_000_000, refillPerSecond: 1_000_000 },
     sources,
@@ -252,8 +278,7 @@ async function startPbxGraph(name: string, sims: Sims, overrides: Record<string,
   const file = join(TMP, `${name}.config.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
   const port = await freePort();
-  // The shipped build; a variant with its own node flags runs the sources through tsx instead.
-  const args = nodeArgs.length === 0 ? ['dist/main.js', '--config', file] : ['--import', 'tsx', ...nodeArgs, 'src/main.ts', '--config', file];
+  const args = [...SERVE_FLAGS, 'dist/main.js', '--config', file];
   const child = spawnPinned(name, 0, process.execPath, args, { env: { ...process.env, PORT: String(port) } });
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitGraphql(url, name);
@@ -319,7 +344,7 @@ async function startMesh(name: string, sims: Sims): Promise<{ url: string; child
     ETELECOM_PORT: portOf('etelecom'), ETELECOM_API_KEY: src('etelecom')['apiKey'],
     PORTAL_PORT: portOf('portal'), PORTAL_AUTH_ID: src('portal')['authId'], PORTAL_AUTH_KEY: src('portal')['authKey'], PORTAL_PBX_ID: src('portal')['pbxId'],
   } as NodeJS.ProcessEnv;
-  const child = spawnPinned(name, 0, process.execPath, [join(MESH, 'gateway.mjs')], { cwd: MESH, env });
+  const child = spawnPinned(name, 0, process.execPath, [...SERVE_FLAGS, join(MESH, 'gateway.mjs')], { cwd: MESH, env });
   const url = `http://127.0.0.1:${env['PORT']}/graphql`;
   await waitGraphql(url, name);
   return { url, child };
@@ -384,7 +409,7 @@ interface CountResult {
 
 /** One cold and one warm query, counting vendor calls at the simulators. */
 async function countCalls(sys: System, sims: Sims, q: QueryKey, wait: boolean): Promise<{ count: CountResult; answer: Answer }> {
-  if (wait && sys.coldWaitMs) await sleep(sys.coldWaitMs);
+  if (wait && sys.cold) await sys.cold();
   await sims.reset();
   const a1 = await ask(sys.url(q), sys.bodies[q]);
   const cold = callsOf(await sims.counters());
@@ -487,22 +512,37 @@ async function drain(pid: number): Promise<void> {
   let quiet = 0;
   while (Date.now() < until && quiet < 2) {
     const c0 = cpuMs(pid);
-    await sleep(150);
-    quiet = cpuMs(pid) - c0 <= 20 ? quiet + 1 : 0;
+    await sleep(100);
+    quiet = cpuMs(pid) - c0 <= 10 ? quiet + 1 : 0;
   }
 }
 
-/** Fixed-rate latency runs and 50-connection throughput runs of one query on one system. */
-async function load(sys: System, sims: Sims, q: QueryKey): Promise<Record<string, unknown>> {
+/**
+ * Requests a system answers, 10 at a time, before any figure is taken: V8 optimises hot code over
+ * the first hundreds of queries, and measured before that a query's CPU reads two to three times its
+ * steady value (pbx-graph's dashboard: about 23 ms after 130 queries, 12 ms after 1,000). The same
+ * count for every system; the dashboard queries (Q1, Q4) exercise most of each system's code.
+ */
+const WARM_UP: Record<QueryKey, number> = { Q1: 1000, Q1c: 100, Q2: 100, Q3: 100, Q4: 150 };
+/** The diagnostic variants (sequential figures only) are warmed up with fewer dashboard queries. */
+const VARIANT_WARM_UP_Q1 = 300;
+
+/** Warms a system up on a query (WARM_UP requests, 10 at a time), then waits for it to be quiet. */
+async function warmUp(sys: System, q: QueryKey): Promise<void> {
+  await ask(sys.url(q), sys.bodies[q]);
+  const amount = sys.key.includes('(') && q === 'Q1' ? VARIANT_WARM_UP_Q1 : WARM_UP[q];
+  await autocannon({ url: sys.url(q), method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sys.bodies[q] ?? {}), connections: 10, amount, timeout: 20 });
+  await drain(sys.pid);
+}
+
+/** Fixed-rate latency runs of one query on one system: a 1 s warm-up, then REPEATS runs. */
+async function fixedRateRuns(sys: System, sims: Sims, q: QueryKey): Promise<{ runs: LoadRun[]; p50: number; p99: number; callsPerQueryUnderLoad: number; cpuMsPerQuery: number }> {
   const url = sys.url(q);
   const body = sys.bodies[q];
   const rate = RATE[q];
-  await drain(sys.pid);
-  const rssBeforeMb = r1(peakRssMb(sys.pid, 'VmRSS'));
-  const rssReset = resetPeakRss(sys.pid);
   await fixedRate(url, body, rate, 1); // warm-up
   await drain(sys.pid);
-  const fixed: LoadRun[] = [];
+  const runs: LoadRun[] = [];
   for (let i = 0; i < REPEATS; i++) {
     await sims.reset();
     const c0 = cpuMs(sys.pid);
@@ -510,7 +550,7 @@ async function load(sys: System, sims: Sims, q: QueryKey): Promise<Record<string
     await drain(sys.pid);
     const c1 = cpuMs(sys.pid);
     const calls = callsOf(await sims.counters());
-    fixed.push({
+    runs.push({
       p50: r1(pct(run.samples, 50)),
       p99: r1(pct(run.samples, 99)),
       achievedRate: r1(run.completed / run.seconds),
@@ -523,35 +563,37 @@ async function load(sys: System, sims: Sims, q: QueryKey): Promise<Record<string
       cpuMsPerQuery: run.sent ? Math.round(((c1 - c0) / run.sent) * 100) / 100 : NaN,
     });
   }
-  const thr: { rps: number; completed: number; non2xx: number; errors: number; p50: number; cpuMsPerQuery: number }[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const c0 = cpuMs(sys.pid);
-    const { result, samples } = await cannon(url, body, { connections: CONNECTIONS, duration: DURATION });
-    await drain(sys.pid); // requests in flight when the run stopped are still being answered
-    const c1 = cpuMs(sys.pid);
-    const completed = result.requests.total;
-    thr.push({
-      rps: r1(completed / result.duration),
-      completed,
-      non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
-      p50: r1(pct(samples, 50)),
-      cpuMsPerQuery: result.requests.sent ? Math.round(((c1 - c0) / result.requests.sent) * 100) / 100 : NaN,
-    });
-  }
   return {
-    fixedRate: { rate, instances: rate, runs: fixed },
-    throughput: { connections: CONNECTIONS, runs: thr },
-    p50: median(fixed.map((r) => r.p50)),
-    p99: median(fixed.map((r) => r.p99)),
-    callsPerQueryUnderLoad: median(fixed.map((r) => r.callsPerQuery)),
-    cpuMsPerQuery: median(fixed.map((r) => r.cpuMsPerQuery)),
-    cpuMsPerQuerySaturated: median(thr.map((r) => r.cpuMsPerQuery)),
-    throughputRps: median(thr.map((r) => r.rps)),
-    non2xx: fixed.reduce((a, r) => a + r.non2xx, 0) + thr.reduce((a, r) => a + r.non2xx, 0),
-    peakRssMb: r1(peakRssMb(sys.pid)),
-    peakRssReset: rssReset,
-    rssBeforeMb,
+    runs,
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    callsPerQueryUnderLoad: median(runs.map((r) => r.callsPerQuery)),
+    cpuMsPerQuery: median(runs.map((r) => r.cpuMsPerQuery)),
+  };
+}
+
+interface ThroughputRun {
+  rps: number;
+  completed: number;
+  non2xx: number;
+  errors: number;
+  p50: number;
+  cpuMsPerQuery: number;
+}
+
+/** One closed-loop run at CONNECTIONS connections (`seconds` long). */
+async function throughputRun(sys: System, q: QueryKey, seconds = THROUGHPUT_S): Promise<ThroughputRun> {
+  const c0 = cpuMs(sys.pid);
+  const { result, samples } = await cannon(sys.url(q), sys.bodies[q], { connections: CONNECTIONS, duration: seconds });
+  await drain(sys.pid); // requests in flight when the run stopped are still being answered
+  const c1 = cpuMs(sys.pid);
+  return {
+    rps: r1(result.requests.total / result.duration),
+    completed: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    p50: r1(pct(samples, 50)),
+    cpuMsPerQuery: result.requests.sent ? Math.round(((c1 - c0) / result.requests.sent) * 100) / 100 : NaN,
   };
 }
 
@@ -570,13 +612,13 @@ async function main(): Promise<void> {
   const ids = sims.sourceIds();
   const telecomxCustomer = String(sims.info.vendors['telecomx']!.sources[0]!['customer'] ?? '');
 
-  const [pg, pgNoCache, pgNoMaps, mesh] = await Promise.all([
+  const [pg, pgNoCache, pgJs, mesh] = await Promise.all([
     startPbxGraph('pbx-graph', sims),
     startPbxGraph('pbx-graph-nocache', sims, { vitalpbx: { listCacheMs: 0 }, portal: { listCacheMs: 0 }, portsip: { groupCacheMs: 0 } }),
-    startPbxGraph('pbx-graph-nosourcemaps', sims, {}, ['--import', join(BENCH, 'no-source-maps.mjs')]),
+    startPbxGraph('pbx-graph-graphql-js', sims, {}, { executor: 'graphql-js' }),
     startMesh('mesh', sims),
   ]);
-  log(`started pbx-graph ${pg.url} (+ caches-off and no-source-maps variants), mesh ${mesh.url}`);
+  log(`started pbx-graph ${pg.url} (+ caches-off and graphql-js variants), mesh ${mesh.url}; node flags: ${SERVE_FLAGS.join(' ') || 'none'}`);
 
   // Q2/Q3 ask for VitalPBX extensions by global id: the extension with devices and queues (101 of
   // the doc) and 50 generated ones.
@@ -590,10 +632,10 @@ async function main(): Promise<void> {
   };
   const meshBodies: Partial<Record<QueryKey, GqlBody>> = { Q1: meshQ1(telecomxCustomer), Q2: meshQ2(2), Q4: meshQ1(telecomxCustomer) };
   const systems: System[] = [
-    { key: 'pbx-graph', pid: pg.child.pid!, url: () => pg.url, bodies: pbxBodies, coldWaitMs: COLD_WAIT_MS, child: pg.child },
-    { key: 'mesh', pid: mesh.child.pid!, url: () => mesh.url, bodies: meshBodies, coldWaitMs: 0, child: mesh.child },
-    { key: 'pbx-graph (caches off)', pid: pgNoCache.child.pid!, url: () => pgNoCache.url, bodies: { Q1: pbxBodies.Q1!, Q4: pbxBodies.Q4! }, coldWaitMs: 0, child: pgNoCache.child },
-    { key: 'pbx-graph (no source maps)', pid: pgNoMaps.child.pid!, url: () => pgNoMaps.url, bodies: { Q1: pbxBodies.Q1! }, coldWaitMs: COLD_WAIT_MS, child: pgNoMaps.child },
+    { key: 'pbx-graph', pid: pg.child.pid!, url: () => pg.url, bodies: pbxBodies, cold: () => refreshAll(pg.url, ids), child: pg.child },
+    { key: 'mesh', pid: mesh.child.pid!, url: () => mesh.url, bodies: meshBodies, child: mesh.child },
+    { key: 'pbx-graph (caches off)', pid: pgNoCache.child.pid!, url: () => pgNoCache.url, bodies: { Q1: pbxBodies.Q1!, Q4: pbxBodies.Q4! }, child: pgNoCache.child },
+    { key: 'pbx-graph (graphql-js)', pid: pgJs.child.pid!, url: () => pgJs.url, bodies: { Q1: pbxBodies.Q1! }, cold: () => refreshAll(pgJs.url, ids), child: pgJs.child },
   ];
   const queries: QueryKey[] = ['Q1', 'Q1c', 'Q2', 'Q3', 'Q4'];
   const withFault = async <T>(q: QueryKey, fn: () => Promise<T>): Promise<T> => {
@@ -612,11 +654,13 @@ async function main(): Promise<void> {
   const pbxAnswers: Partial<Record<QueryKey, string>> = {};
   for (const sys of systems) {
     counts[sys.key] = {};
-    for (const q of queries) if (sys.bodies[q]) await withFault(q, () => ask(sys.url(q), sys.bodies[q])); // logins, JIT
+    // Logins, then a warm-up (V8 optimises the hot code over the first hundreds of queries; measured
+    // cold, CPU per query reads two to three times its steady value for every system alike).
+    for (const q of queries) if (sys.bodies[q]) await withFault(q, () => warmUp(sys, q));
     let first = true;
     for (const q of queries) {
       if (!sys.bodies[q]) continue;
-      // Q1c and Q2 use no list cache of Q1's sources... but Q1c does: every query but Q2 waits.
+      // Every query but Q2 reads a list cache; Q2 starts cold only when it comes first.
       const { count, answer } = await withFault(q, () => countCalls(sys, sims, q, q !== 'Q2' || first));
       first = false;
       const seq = await withFault(q, () => sequential(sys, sims, q));
@@ -630,7 +674,7 @@ async function main(): Promise<void> {
   const perSource: Record<string, { q3: { calls: number; n: number; routes: Record<string, number> }; q2: { calls: number; routes: Record<string, number> } }> = {};
   {
     const dash = JSON.parse(pbxAnswers.Q1 ?? '{}') as { data?: Record<string, { extensions?: { edges: { node: { id: string } }[] } } | null> };
-    await sleep(COLD_WAIT_MS);
+    await refreshAll(pg.url, ids);
     for (const vendor of VENDOR_ORDER) {
       const nodeIds = dash.data?.[vendor]?.extensions?.edges.map((e) => e.node.id) ?? [];
       if (nodeIds.length === 0) continue;
@@ -639,7 +683,7 @@ async function main(): Promise<void> {
       const c = callsOf(await sims.counters());
       perSource[vendor] = { q3: { calls: c.perVendor[vendor] ?? 0, n: nodeIds.length, routes: c.routes[vendor] ?? {} }, q2: { calls: 0, routes: {} } };
     }
-    await sleep(COLD_WAIT_MS);
+    await refreshAll(pg.url, ids);
     for (const vendor of VENDOR_ORDER) {
       const id = dash.data?.[vendor]?.extensions?.edges[1]?.node.id;
       if (!id || !perSource[vendor]) continue;
@@ -652,14 +696,14 @@ async function main(): Promise<void> {
   }
 
   await stopChild(pgNoCache.child);
-  await stopChild(pgNoMaps.child);
+  await stopChild(pgJs.child);
 
   // 2. The floor replays pbx-graph's answers.
   const answersFile = join(TMP, 'floor-answers.json');
   writeFileSync(answersFile, JSON.stringify(pbxAnswers));
   const floorChild = spawnPinned('floor', 0, process.execPath, [join(BENCH, 'floor.mjs'), answersFile], { pipeStdout: true });
   const floorPort = (await firstJsonLine<{ port: number }>(floorChild, 'floor')).port;
-  systems.push({ key: 'floor', pid: floorChild.pid!, url: (q) => `http://127.0.0.1:${floorPort}/${q}`, bodies: pbxBodies, coldWaitMs: 0, child: floorChild });
+  systems.push({ key: 'floor', pid: floorChild.pid!, url: (q) => `http://127.0.0.1:${floorPort}/${q}`, bodies: pbxBodies, child: floorChild });
   counts['floor'] = {};
   for (const q of queries) {
     const a = await ask(`http://127.0.0.1:${floorPort}/${q}`, pbxBodies[q]);
@@ -667,20 +711,52 @@ async function main(): Promise<void> {
     counts['floor']![q] = { cold: none, warm: none, status: a.status, bytes: a.bytes, errors: a.errors, errorCodes: a.errorCodes, ...(await sequential(systems.at(-1)!, sims, q)) };
   }
 
-  // 3. Load: fixed-rate latency, throughput at 50 connections, CPU, peak RSS.
+  // 3. Load: fixed-rate latency, throughput at 50 connections, CPU, peak RSS. The variants (caches
+  //    off, graphql-js) are measured sequentially only, to keep the run short. The throughput runs of
+  //    one query alternate between the systems (A B C, C B A, ...): this machine's speed drifts by
+  //    tens of percent over minutes, and alternating spreads that over every system alike.
   const rows: Row[] = [];
-  // The variants (caches off, no source maps) are measured sequentially only, to keep the run short.
-  for (const sys of systems.filter((x) => !x.key.includes('('))) {
-    for (const q of queries) {
-      if (!sys.bodies[q]) {
-        if (sys.key === 'mesh') rows.push({ system: sys.key, query: q, na: q === 'Q3' ? 'Hive Gateway serves no `_entities` to clients' : 'Mesh Q1 already asks each source only for what it has' });
-        continue;
+  const loaded = systems.filter((x) => !x.key.includes('('));
+  for (const q of queries) {
+    if (!meshBodies[q]) rows.push({ system: 'mesh', query: q, na: q === 'Q3' ? 'Hive Gateway serves no `_entities` to clients' : 'Mesh Q1 already asks each source only for what it has' });
+    // The floor's Q1c is its Q1 (sequential figures only, to keep the run short).
+    const present = loaded.filter((sys) => sys.bodies[q] && !(sys.key === 'floor' && q === 'Q1c'));
+    await withFault(q, async () => {
+      const rss: Record<string, { before: number; reset: boolean }> = {};
+      for (const sys of present) {
+        await drain(sys.pid);
+        rss[sys.key] = { before: r1(peakRssMb(sys.pid, 'VmRSS')), reset: resetPeakRss(sys.pid) };
       }
-      if (sys.key === 'floor' && q === 'Q1c') continue; // sequential figures only, to keep the run short
-      const r = await withFault(q, () => load(sys, sims, q));
-      rows.push({ system: sys.key, query: q, ...r });
-      log(`${sys.key} ${q}: p50 ${String(r['p50'])} ms, p99 ${String(r['p99'])} ms, ${String(r['throughputRps'])} req/s, ${String(r['cpuMsPerQuery'])} ms CPU/q, ${String(r['peakRssMb'])} MB`);
-    }
+      const fixed: Record<string, Awaited<ReturnType<typeof fixedRateRuns>>> = {};
+      for (const sys of present) fixed[sys.key] = await fixedRateRuns(sys, sims, q);
+      const thr: Record<string, ThroughputRun[]> = Object.fromEntries(present.map((sys) => [sys.key, []]));
+      // An unmeasured second under full load first: a runtime coming from light load grows its heap
+      // (and settles its GC) during its first saturated second, which would weigh on the first run.
+      for (const sys of present) await throughputRun(sys, q, 1);
+      for (let i = 0; i < throughputRepeats(q); i++) {
+        for (const sys of i % 2 ? [...present].reverse() : present) thr[sys.key]!.push(await throughputRun(sys, q));
+      }
+      for (const sys of present) {
+        const f = fixed[sys.key]!;
+        const t = thr[sys.key]!;
+        const r = {
+          fixedRate: { rate: RATE[q], instances: RATE[q], runs: f.runs },
+          throughput: { connections: CONNECTIONS, runs: t },
+          p50: f.p50,
+          p99: f.p99,
+          callsPerQueryUnderLoad: f.callsPerQueryUnderLoad,
+          cpuMsPerQuery: f.cpuMsPerQuery,
+          cpuMsPerQuerySaturated: median(t.map((x) => x.cpuMsPerQuery)),
+          throughputRps: median(t.map((x) => x.rps)),
+          non2xx: f.runs.reduce((a, x) => a + x.non2xx, 0) + t.reduce((a, x) => a + x.non2xx, 0),
+          peakRssMb: r1(peakRssMb(sys.pid)),
+          peakRssReset: rss[sys.key]!.reset,
+          rssBeforeMb: rss[sys.key]!.before,
+        };
+        rows.push({ system: sys.key, query: q, ...r });
+        log(`${sys.key} ${q}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.throughputRps} req/s (${t.map((x) => x.rps).join(', ')}), ${r.cpuMsPerQuerySaturated} ms CPU/q at ${CONNECTIONS}, ${r.peakRssMb} MB`);
+      }
+    });
   }
   await stopChild(floorChild);
 
@@ -688,8 +764,8 @@ async function main(): Promise<void> {
   const scale: Record<string, unknown>[] = [];
   const vendorMs: Record<number, Record<string, number>> = {};
   if (process.env['BENCH_SKIP_SCALE'] !== '1') {
-    const scaleRun = async (size: number, s: Sims, sysKey: string, pid: number, url: string, body: GqlBody, coldWait: boolean) => {
-      if (coldWait) await sleep(COLD_WAIT_MS);
+    const scaleRun = async (size: number, s: Sims, sysKey: string, pid: number, url: string, body: GqlBody, makeCold?: () => Promise<void>) => {
+      await makeCold?.();
       await s.reset();
       const cold = await ask(url, body);
       const coldCalls = callsOf(await s.counters());
@@ -713,18 +789,20 @@ async function main(): Promise<void> {
       scale.push(row);
     };
     vendorMs[SIZE] = await vendorListCallMs(sims);
-    await scaleRun(SIZE, sims, 'pbx-graph', pg.child.pid!, pg.url, pbxBodies.Q1!, true);
-    await scaleRun(SIZE, sims, 'mesh', mesh.child.pid!, mesh.url, meshBodies.Q1!, false);
+    await scaleRun(SIZE, sims, 'pbx-graph', pg.child.pid!, pg.url, pbxBodies.Q1!, () => refreshAll(pg.url, ids));
+    await scaleRun(SIZE, sims, 'mesh', mesh.child.pid!, mesh.url, meshBodies.Q1!);
     await stopChild(pg.child);
     await stopChild(mesh.child);
     log(`simulators: size ${BIG} per source`);
     const big = await Sims.start(BIG);
     const [pgBig, meshBig] = await Promise.all([startPbxGraph('pbx-graph-10k', big), startMesh('mesh-10k', big)]);
-    await ask(pgBig.url, pbxQ1(big.sourceIds()));
-    await ask(meshBig.url, meshQ1(telecomxCustomer));
+    // The same short warm-up for both (a Mesh query at this size costs about a second of CPU).
+    for (const [url, body] of [[pgBig.url, pbxQ1(big.sourceIds())], [meshBig.url, meshQ1(telecomxCustomer)]] as const) {
+      await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), connections: 2, amount: BIG_WARM_UP, timeout: 60 });
+    }
     vendorMs[BIG] = await vendorListCallMs(big);
-    await scaleRun(BIG, big, 'pbx-graph', pgBig.child.pid!, pgBig.url, pbxQ1(big.sourceIds()), true);
-    await scaleRun(BIG, big, 'mesh', meshBig.child.pid!, meshBig.url, meshQ1(telecomxCustomer), false);
+    await scaleRun(BIG, big, 'pbx-graph', pgBig.child.pid!, pgBig.url, pbxQ1(big.sourceIds()), () => refreshAll(pgBig.url, big.sourceIds()));
+    await scaleRun(BIG, big, 'mesh', meshBig.child.pid!, meshBig.url, meshQ1(telecomxCustomer));
     await stopChild(pgBig.child);
     await stopChild(meshBig.child);
     await stopChild(big.child);
@@ -745,6 +823,8 @@ async function main(): Promise<void> {
       repeats: REPEATS,
       fixedRate: RATE,
       throughputConnections: CONNECTIONS,
+      throughputS: THROUGHPUT_S,
+      nodeFlags: SERVE_FLAGS.join(' '),
       q4FailingVendor: Q4_FAILING_VENDOR,
       q2q3Vendor: Q23_VENDOR,
       runtimeS: Math.round((performance.now() - T0) / 1000),
@@ -790,12 +870,12 @@ function renderMarkdown(r: {
   out.push(
     `Every vendor simulator answers after ${String(m['latencyMs'])} ms; ${String(m['sizePerSource'])} extensions per source. ` +
       `Fixed-rate latency: autocannon, Q1/Q1c/Q4 at ${RATE.Q1} and Q2/Q3 at ${RATE.Q2} req/s, the rate split over that many staggered autocannon instances of \`overallRate: 1\` so requests arrive evenly spaced (one instance with \`overallRate: N\` sends each second's N requests as one burst); ` +
-      `1 s warm-up, then ${String(m['repeats'])} runs × ${String(m['durationS'])} s, median of the runs' p50 and p99. Throughput: autocannon with ${CONNECTIONS} connections, ${String(m['repeats'])} × ${String(m['durationS'])} s, median. ` +
+      `1 s warm-up, then ${String(m['repeats'])} runs × ${String(m['durationS'])} s, median of the runs' p50 and p99. Throughput: autocannon with ${CONNECTIONS} connections, 1 s unmeasured, then ${String(m['repeats'])} × ${String(m['throughputS'] ?? m['durationS'])} s (Q1: ${Math.max(Number(m['repeats']), 5)}), median. ` +
       `Peak RSS: VmHWM of the gateway process, reset (clear_refs) before each query's runs. Q4 = Q1 with the ${String(m['q4FailingVendor'])} simulator answering HTTP 500 to everything. Q2 and Q3 ask ${String(m['q2q3Vendor'])} (Q3: 50 representations).`,
     '',
   );
   out.push('## Results', '');
-  out.push('| system | query | vendor calls/query cold / warm / under load | rounds analysed / measured | critical path ms | sequential p50 ms (above critical path) | fixed-rate p50 ms (above critical path) | fixed-rate p99 ms | throughput req/s @50 | CPU ms/query | peak RSS MB (RSS before) | errors in answer |');
+  out.push('| system | query | vendor calls/query cold / warm / under load | rounds analysed / measured | critical path ms | sequential p50 ms (above critical path) | fixed-rate p50 ms (above critical path) | fixed-rate p99 ms | throughput req/s @50 | CPU ms/query sequential / @50 | peak RSS MB (RSS before) | errors in answer |');
   out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const order: QueryKey[] = ['Q1', 'Q1c', 'Q2', 'Q3', 'Q4'];
   for (const [system, byQ] of Object.entries(r.counts)) {
@@ -811,15 +891,18 @@ function renderMarkdown(r: {
       const crit = (rounds ?? NaN) * Number(m['latencyMs']);
       const p50 = Number(row?.['p50']);
       out.push(
-        `| ${system} | ${q} | ${fmt(c.cold.total)} / ${fmt(c.warm.total)} / ${fmt(row?.['callsPerQueryUnderLoad'])} | ${fmt(rounds)} / ${fmt(c.measuredRounds)} | ${fmt(crit)} | ${fmt(c.seqP50)} (${fmt(r1(c.seqP50 - crit))}) | ${row ? `${fmt(p50)} (${fmt(r1(p50 - crit))})` : '–'} | ${fmt(row?.['p99'])} | ${fmt(row?.['throughputRps'])} | ${fmt(c.seqCpuMs)} | ${row ? `${fmt(row['peakRssMb'])} (${fmt(row['rssBeforeMb'])})` : '–'} | ${fmt(c.errors)} |`,
+        `| ${system} | ${q} | ${fmt(c.cold.total)} / ${fmt(c.warm.total)} / ${fmt(row?.['callsPerQueryUnderLoad'])} | ${fmt(rounds)} / ${fmt(c.measuredRounds)} | ${fmt(crit)} | ${fmt(c.seqP50)} (${fmt(r1(c.seqP50 - crit))}) | ${row ? `${fmt(p50)} (${fmt(r1(p50 - crit))})` : '–'} | ${fmt(row?.['p99'])} | ${fmt(row?.['throughputRps'])} | ${fmt(c.seqCpuMs)} / ${fmt(row?.['cpuMsPerQuerySaturated'])} | ${row ? `${fmt(row['peakRssMb'])} (${fmt(row['rssBeforeMb'])})` : '–'} | ${fmt(c.errors)} |`,
       );
     }
   }
   out.push('');
   out.push(
-    'Vendor calls are counted at the simulators (logins apart: one per session, not per query). "Cold" is the first query after the adapters\' short-lived caches expired, "warm" the next one right after, "under load" the average during the fixed-rate runs. ' +
-      '"Rounds measured" = (median latency at 3×L − median at L) / 2L over 7 sequential queries each. "Sequential": 20 queries one after another (no queueing); CPU ms/query is the gateway process\'s utime+stime over them. ' +
-      `Fixed-rate p50/p99 include queueing at the gateway: at ${RATE.Q1} req/s a Q1 that costs 35 ms of CPU keeps the core about a third busy.`,
+    'Vendor calls are counted at the simulators (logins apart: one per session, not per query). "Cold" is the first query after the `refreshPbx` mutation dropped the adapters\' short-lived caches, "warm" the next one right after, "under load" the average during the fixed-rate runs. ' +
+      '"Rounds measured" = (median latency at 3×L − median at L) / 2L over 7 sequential queries each. ' +
+      `"Sequential": 20 queries one after another (no queueing), after every system answered the same warm-up (${Object.entries(WARM_UP).map(([q, n]) => `${n} × ${q}`).join(', ')}, 10 at a time; the variants ${VARIANT_WARM_UP_Q1} × Q1). ` +
+      `CPU ms/query is the gateway process's utime+stime (all its threads, GC included) over the sequential queries and over the ${CONNECTIONS}-connection runs. ` +
+      `Throughput: the runs of one query alternate between the systems (A B C, then C B A, ...), so drifts in this virtual machine's speed fall on every system alike. ` +
+      `Every system runs with the node flags of \`npm run serve\` (${String(m['nodeFlags'] ?? '') || 'none'}). Fixed-rate p50/p99 include any queueing at the gateway.`,
     '',
   );
 
@@ -866,6 +949,7 @@ function renderMarkdown(r: {
 
   if (r.scale.length) {
     out.push('## Scale: Q1 with 100 and 10,000 extensions per source', '');
+    out.push(`At 10,000 per source both systems are fresh processes, warmed up with ${BIG_WARM_UP} queries each.`, '');
     out.push('| system | extensions per source | vendor calls cold | vendor calls/query (10 sequential) | p50 ms (10 sequential) | max ms | gateway CPU ms/query | answer bytes |');
     out.push('|---|---|---|---|---|---|---|---|');
     for (const s of r.scale) out.push(`| ${fmt(s['system'])} | ${fmt(s['size'])} | ${fmt(s['coldCalls'])} | ${fmt(s['callsPerQuery'])} | ${fmt(s['p50'])} | ${fmt(s['max'])} | ${fmt(s['cpuMsPerQuery'])} | ${fmt(s['bytes'])} |`);
