@@ -11,37 +11,17 @@
  * into the server config), A_ENV / B_ENV ("K=V K=V" extra environment), Q (Q1 or Q1c), DUR (3).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { cpuMs, freePort, sleep, startSimsChild } from './lib.ts';
 import { pbxQ1, pbxQ1c } from './queries.ts';
 
 const [aMain, bMain] = [process.argv[2]!, process.argv[3]!];
 const rounds = Number(process.argv[4] ?? 8);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cpuMs = (pid: number) => {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const sims = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', 'bench/sims.ts', '100', process.env['LAT'] ?? '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const info = await new Promise<{ vendors: Record<string, { sources: Record<string, unknown>[] }> }>((res) => {
-  let buf = '';
-  sims.stdout!.on('data', (d) => {
-    buf += String(d);
-    if (buf.includes('\n')) res(JSON.parse(buf.slice(0, buf.indexOf('\n'))));
-  });
-});
+const { child: sims, info } = await startSimsChild(100, Number(process.env['LAT'] ?? 20));
 const sources = Object.values(info.vendors).flatMap((x) => x.sources);
 const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
 const tmp = mkdtempSync(join(tmpdir(), 'pbx-ab-'));

@@ -14,41 +14,18 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { encodeId } from '../src/core/ids.ts';
+import { cpuMs, freePort, serveFlags, sleep, startSimsChild } from './lib.ts';
 import { pbxQ1, pbxQ1c, pbxQ2, pbxQ3 } from './queries.ts';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const q = process.argv[2] ?? 'Q1';
 const tmp = mkdtempSync(join(tmpdir(), 'pbx-quick-'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const clkTck = 100;
-const cpuMs = (pid: number) => {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / clkTck;
-};
 const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-const serveFlags = (): string => /^node\s+(.*?)\s*dist\/main\.js/.exec((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['serve'] ?? '')?.[1] ?? '';
-
-const sims = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', 'bench/sims.ts', '100', env('LAT', '20')], { stdio: ['ignore', 'pipe', 'inherit'] });
-const info = await new Promise<{ vendors: Record<string, { sources: Record<string, unknown>[] }> }>((resolve) => {
-  let buf = '';
-  sims.stdout!.on('data', (d) => {
-    buf += String(d);
-    if (buf.includes('\n')) resolve(JSON.parse(buf.slice(0, buf.indexOf('\n'))));
-  });
-});
+const { child: sims, info } = await startSimsChild(100, Number(env('LAT', '20')));
 const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
 const config = join(tmp, 'config.json');
 writeFileSync(
@@ -60,7 +37,7 @@ writeFileSync(
   }),
 );
 const port = await freePort();
-const flags = env('NODE_FLAGS', serveFlags()).split(' ').filter(Boolean);
+const flags = env('NODE_FLAGS', serveFlags().join(' ')).split(' ').filter(Boolean);
 if (process.env['TRACE'] === '1') flags.push('--import', new URL('./trace.mjs', import.meta.url).pathname);
 if (process.env['PROF']) flags.push('--cpu-prof', '--cpu-prof-dir', process.env['PROF']);
 const gw = spawn('taskset', ['-c', '0', process.execPath, ...flags, env('MAIN', 'dist/main.js'), '--config', config], {
@@ -124,7 +101,6 @@ if (runs > 0) await cannon({ connections: 50, duration: 1 });
 for (let rep = 0; rep < runs; rep++) {
   await sleep(1500);
   const t0 = cpuMs(gw.pid!);
-  if (process.env['SNAPAT'] && rep === 0) setTimeout(() => gw.kill('SIGUSR2'), Number(process.env['SNAPAT']));
   const r = await cannon({ connections: 50, duration: dur });
   await sleep(1500);
   console.log(`throughput @50: ${(r.requests.total / dur).toFixed(1)} req/s, p50 ${r.latency.p50} ms, non2xx ${r.non2xx}, CPU ${((cpuMs(gw.pid!) - t0) / r.requests.sent).toFixed(1)} ms/query`);

@@ -8,13 +8,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { encodeId } from '../src/core/ids.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
+import { cpuMs, freePort, serveFlags, sleep } from './lib.ts';
 import {
   meshQ1, meshQ2, minimumQ1, pbxQ1, pbxQ1c, pbxQ2, pbxQ3, PAGE, Q23_VENDOR, Q4_FAILING_VENDOR, ROUNDS, VENDOR_ORDER,
   type GqlBody, type QueryKey, type SourceIds,
@@ -48,23 +48,14 @@ async function refreshAll(url: string, ids: SourceIds): Promise<void> {
   if (res['errors']) throw new Error(`refreshPbx: ${JSON.stringify(res['errors'])}`);
 }
 const LOGIN_ROUTES = new Set(['POST /account/credentials/verify', 'POST /auth/login']);
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const T0 = performance.now();
-/**
- * The node flags `npm run serve` starts pbx-graph with (package.json), read from there so the
- * benchmark runs it as it ships. Mesh gets the same flags: the same runtime settings for both.
- */
-const SERVE_FLAGS = ((): string[] => {
-  const serve = (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['serve'] ?? '';
-  const m = /^node\s+(.*?)\s*dist\/main\.js/.exec(serve);
-  return m && m[1] ? m[1].split(/\s+/) : [];
-})();
+/** The node flags of `npm run serve`; Mesh gets the same: the same runtime settings for both. */
+const SERVE_FLAGS = serveFlags();
 const TMP = mkdtempSync(join(tmpdir(), 'pbx-bench-'));
 
 // ---------------------------------------------------------------------------------------------
 // small helpers
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => process.stderr.write(`[bench ${((performance.now() - T0) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
 const median = (xs: number[]) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -77,21 +68,6 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
 };
 const r1 = (x: number) => Math.round(x * 10) / 10;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** utime + stime of a process, ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
 
 /** Peak RSS (VmHWM) or current RSS (VmRSS), MB. */
 function peakRssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {

@@ -1,0 +1,64 @@
+/** Helpers the benchmark (run.ts) and the tuning tools (quick.ts, ab.ts) share. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** utime + stime of a process (all its threads), ms. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+/** A TCP port free on loopback right now. */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/**
+ * The node flags `npm run serve` starts pbx-graph with (package.json), so the benchmark and the
+ * tools run it as it ships.
+ */
+export function serveFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const m = /^node\s+(.*?)\s*dist\/main\.js/.exec(scripts['serve'] ?? '');
+  return m && m[1] ? m[1].split(/\s+/) : [];
+}
+
+/** What bench/sims.ts prints when its simulators listen. */
+export interface SimsReady {
+  /** The control server (counters, faults, latency). */
+  control: string;
+  /** Per vendor: its URL and the demo source entries pointing at it. */
+  vendors: Record<string, { url: string; sources: Record<string, unknown>[] }>;
+}
+
+/** Starts every vendor simulator in one child on `core` (bench/sims.ts) and waits for its ready line. */
+export function startSimsChild(size: number, latencyMs: number, core = 1): Promise<{ child: ChildProcess; info: SimsReady }> {
+  const child = spawn('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'sims.ts'), String(size), String(latencyMs)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += String(d);
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve({ child, info: JSON.parse(buf.slice(0, nl)) as SimsReady });
+    });
+    child.once('exit', (code) => reject(new Error(`simulators exited (${code}) before they were ready`)));
+  });
+}
