@@ -107,3 +107,46 @@ export interface SourceAdapter extends SourceOperations {
   /** Releases sockets and timers. */
   close(): Promise<void>;
 }
+
+/** What a vendor folder supplies to make its SourceAdapter. */
+export interface AdapterParts {
+  /** The source's config (id and display name). */
+  cfg: { readonly id: string; readonly name: string };
+  /** Vendor key. */
+  vendor: string;
+  /** What this vendor can answer. */
+  capabilities: ReadonlySet<Capability>;
+  /** Capabilities every list record carries (SourceAdapter.listCarries). */
+  listCarries: ReadonlySet<Capability>;
+  /** The vendor's extension id syntax. */
+  idPattern: RegExp;
+  /** The source's operations, counted in `scope` when there is one. */
+  operations(scope: RequestScope | undefined): SourceOperations;
+  /** The source's HTTP client, closed with the adapter. */
+  http: { close(): void };
+  /** Whole-list caches, cleared by clearCache and on close; none means no clearCache. */
+  caches?: readonly { clear(): void }[];
+}
+
+/** The one way a vendor folder assembles its adapter, so every source answers the same shape. */
+export function assembleAdapter(parts: AdapterParts): SourceAdapter {
+  const { cfg, idPattern, operations, http, caches = [] } = parts;
+  const clear = () => {
+    for (const cache of caches) cache.clear();
+  };
+  return {
+    id: cfg.id,
+    vendor: parts.vendor,
+    name: cfg.name,
+    capabilities: parts.capabilities,
+    listCarries: parts.listCarries,
+    isValidExtensionId: (id) => idPattern.test(id),
+    ...operations(undefined),
+    forRequest: operations,
+    ...(caches.length > 0 ? { clearCache: clear } : {}),
+    async close() {
+      clear();
+      http.close();
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Page, SourceAdapter, SourceOperations } from '../../core/adapter.ts';
+import { assembleAdapter, type Page, type SourceAdapter, type SourceOperations } from '../../core/adapter.ts';
 import type { RequestScope } from '../../core/request-scope.ts';
 import { inKeyOrder } from '../../core/batch.ts';
 import { badInput, notFound, PbxError, unsupported } from '../../core/errors.ts';
@@ -165,17 +165,13 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
   };
   }
 
-  return {
-    id: cfg.id,
+  return assembleAdapter({
+    cfg,
     vendor: 'etelecom',
-    name: cfg.name,
     capabilities: CAPABILITIES,
     listCarries: LIST_CARRIES,
-    isValidExtensionId: (id) => NUMBER.test(id),
-    ...operations(undefined),
-    forRequest: operations,
-    async close() {
-      http.close();
-    },
-  };
+    idPattern: NUMBER,
+    operations,
+    http,
+  });
 }

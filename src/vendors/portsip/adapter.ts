@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Page, SourceAdapter, SourceOperations } from '../../core/adapter.ts';
+import { assembleAdapter, type Page, type SourceAdapter, type SourceOperations } from '../../core/adapter.ts';
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, indexBy, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
@@ -211,19 +211,14 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
     };
   }
 
-  return {
-    id: cfg.id,
+  return assembleAdapter({
+    cfg,
     vendor: 'portsip',
-    name: cfg.name,
     capabilities: CAPABILITIES,
     listCarries: LIST_CARRIES,
-    isValidExtensionId: (id) => NUMBER.test(id),
-    ...operations(undefined),
-    forRequest: operations,
-    clearCache: () => groupCache.clear(),
-    async close() {
-      groupCache.clear();
-      http.close();
-    },
-  };
+    idPattern: NUMBER,
+    operations,
+    http,
+    caches: [groupCache],
+  });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SourceAdapter, SourceOperations } from '../../core/adapter.ts';
+import { assembleAdapter, type SourceAdapter, type SourceOperations } from '../../core/adapter.ts';
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { ConfigError } from '../../core/config.ts';
@@ -155,17 +155,13 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
   };
   }
 
-  return {
-    id: cfg.id,
+  return assembleAdapter({
+    cfg,
     vendor: 'telecomx',
-    name: cfg.name,
     capabilities: CAPABILITIES,
     listCarries: LIST_CARRIES,
-    isValidExtensionId: (id) => TX_ID.test(id),
-    ...operations(undefined),
-    forRequest: operations,
-    async close() {
-      http.close();
-    },
-  };
+    idPattern: TX_ID,
+    operations,
+    http,
+  });
 }

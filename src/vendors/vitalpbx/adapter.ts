@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SourceAdapter, SourceOperations } from '../../core/adapter.ts';
+import { assembleAdapter, type SourceAdapter, type SourceOperations } from '../../core/adapter.ts';
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
@@ -88,19 +88,14 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
     };
   }
 
-  return {
-    id: cfg.id,
+  return assembleAdapter({
+    cfg,
     vendor: 'vitalpbx',
-    name: cfg.name,
     capabilities: CAPABILITIES,
     listCarries: LIST_CARRIES,
-    isValidExtensionId: (id) => ID.test(id),
-    ...operations(undefined),
-    forRequest: operations,
-    clearCache: () => listCache.clear(),
-    async close() {
-      listCache.clear();
-      http.close();
-    },
-  };
+    idPattern: ID,
+    operations,
+    http,
+    caches: [listCache],
+  });
 }
