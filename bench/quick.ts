@@ -4,7 +4,7 @@
  * and CPU, latency at a fixed open-loop rate (as bench/run.ts measures it), and throughput at 50
  * connections.
  *
- *   node --import tsx bench/quick.ts [Q1|Q1c]
+ *   node --import tsx bench/quick.ts [Q1|Q1c|Q2|Q4]
  *
  * Knobs (environment): PREWARM (queries before measuring, 1000), MIX=1 (Q1c, Q2 and Q3 first), RATE (fixed rate, req/s, 10; 0
  * skips), RUNS (throughput runs, 2; 0 skips), DUR (seconds per run, 3), NODE_FLAGS (default: the
@@ -45,7 +45,17 @@ const gw = spawn('taskset', ['-c', '0', process.execPath, ...flags, env('MAIN', 
   env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' },
 });
 const url = `http://127.0.0.1:${port}/graphql`;
-const body = JSON.stringify(q === 'Q1c' ? pbxQ1c(ids) : pbxQ1(ids));
+// EXTRA=n: n more idle gateways on core 0 (what else shares the gateway's core in bench/run.ts).
+const extras = Array.from({ length: Number(env('EXTRA', '0')) }, () =>
+  spawn('taskset', ['-c', '0', process.execPath, ...serveFlags(), env('MAIN', 'dist/main.js'), '--config', config], {
+    stdio: 'ignore',
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
+  }),
+);
+const vital = (n: number) => encodeId('Extension', ids['vitalpbx']!, String(n));
+const body = JSON.stringify(q === 'Q1c' ? pbxQ1c(ids) : q === 'Q2' ? pbxQ2(vital(2)) : pbxQ1(ids));
+// Q4: Q1 with the PortSIP simulator answering HTTP 500 to everything (as bench/run.ts).
+if (q === 'Q4') await fetch(`${info.control}/fault?vendor=portsip&fault=error500`);
 const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.text());
 for (;;) {
   try {
@@ -61,7 +71,6 @@ const cannon = (opts: { connections: number; amount?: number; duration?: number;
 
 // MIX=1: the bench's other queries first (a process that served several query shapes).
 if (process.env['MIX'] === '1') {
-  const vital = (n: number) => encodeId('Extension', ids['vitalpbx']!, String(n));
   for (const other of [pbxQ1c(ids), pbxQ2(vital(2)), pbxQ3(Array.from({ length: 50 }, (_, i) => vital(4 + i)))]) {
     await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(other), connections: 10, amount: 300 });
   }
@@ -106,6 +115,7 @@ for (let rep = 0; rep < runs; rep++) {
   console.log(`throughput @50: ${(r.requests.total / dur).toFixed(1)} req/s, p50 ${r.latency.p50} ms, non2xx ${r.non2xx}, CPU ${((cpuMs(gw.pid!) - t0) / r.requests.sent).toFixed(1)} ms/query`);
 }
 gw.kill('SIGINT');
+for (const x of extras) x.kill('SIGINT');
 await sleep(1500);
 sims.kill('SIGTERM');
 if (process.env['TRACE'] === '1') process.stdout.write(readFileSync(join(tmp, 'gateway.out'), 'utf8').split('\n').filter((l) => l.startsWith('trace')).join('\n') + '\n');
