@@ -4,11 +4,11 @@
  * and CPU, latency at a fixed open-loop rate (as bench/run.ts measures it), and throughput at 50
  * connections.
  *
- *   node --import tsx bench/quick.ts [Q1|Q1c|Q2|Q4]
+ *   node --import tsx bench/quick.ts [Q1|Q1c|Q2|Q4|T]   (T: `{ __typename }`, no vendor call)
  *
  * Knobs (environment): PREWARM (queries before measuring, 1000), MIX=1 (Q1c, Q2 and Q3 first), RATE (fixed rate, req/s, 10; 0
  * skips), RUNS (throughput runs, 2; 0 skips), DUR (seconds per run, 3), NODE_FLAGS (default: the
- * `npm run serve` flags), SERVER (JSON merged into the server config, e.g. '{"executor":"graphql-js"}'),
+ * `npm run serve` flags), SOURCES (per vendor, JSON merged into its source config), SERVER (JSON merged into the server config, e.g. '{"executor":"graphql-js"}'),
  * MAIN (the entry, dist/main.js), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
  * bench/trace.mjs: median timeline of a request's phases, printed at exit), LAT (simulated latency, 20).
  */
@@ -27,13 +27,15 @@ const tmp = mkdtempSync(join(tmpdir(), 'pbx-quick-'));
 const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const { child: sims, info } = await startSimsChild(100, Number(env('LAT', '20')));
 const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
+// SOURCES: per vendor, JSON merged into its source config, e.g. '{"vitalpbx":{"listCacheMs":0}}'.
+const overrides = JSON.parse(env('SOURCES', '{}')) as Record<string, Record<string, unknown>>;
 const config = join(tmp, 'config.json');
 writeFileSync(
   config,
   JSON.stringify({
     server: { host: '127.0.0.1', port: 0, debug: true, ...(JSON.parse(env('SERVER', '{}')) as Record<string, unknown>) },
     rateLimit: { capacity: 1e6, refillPerSecond: 1e6 },
-    sources: Object.values(info.vendors).flatMap((x) => x.sources),
+    sources: Object.entries(info.vendors).flatMap(([v, x]) => x.sources.map((s) => ({ ...s, ...(overrides[v] ?? {}) }))),
   }),
 );
 const port = await freePort();
@@ -53,7 +55,7 @@ const extras = Array.from({ length: Number(env('EXTRA', '0')) }, () =>
   }),
 );
 const vital = (n: number) => encodeId('Extension', ids['vitalpbx']!, String(n));
-const body = JSON.stringify(q === 'Q1c' ? pbxQ1c(ids) : q === 'Q2' ? pbxQ2(vital(2)) : pbxQ1(ids));
+const body = JSON.stringify(q === 'T' ? { query: '{ __typename }' } : q === 'Q1c' ? pbxQ1c(ids) : q === 'Q2' ? pbxQ2(vital(2)) : pbxQ1(ids));
 // Q4: Q1 with the PortSIP simulator answering HTTP 500 to everything (as bench/run.ts).
 if (q === 'Q4') await fetch(`${info.control}/fault?vendor=portsip&fault=error500`);
 const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.text());

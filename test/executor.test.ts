@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../src/core/config.ts';
+import { GlobalIds } from '../src/core/ids.ts';
+import { newRequestScope } from '../src/core/request-scope.ts';
+import { createContext, releaseContext } from '../src/server/context.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
 import { startStack, type TestStack } from './helpers.ts';
 
@@ -111,5 +114,27 @@ describe('executor configuration', () => {
   test('federated tracing with the jit executor is refused, naming the field and the value', () => {
     assert.throws(() => parseConfig(raw({ federatedTracing: true, executor: 'jit' }), VENDORS, {}), /server\.executor: .*"jit"/);
     assert.throws(() => parseConfig(raw({ executor: 'fast' }), VENDORS, {}), /server\.executor: .*"fast"/);
+  });
+});
+
+describe('a request lets go of what it held once answered', () => {
+  test('releaseContext drops the answer tree, the loaders and the remembered records', async () => {
+    const stack = await startStack({ size: 3 });
+    try {
+      const source = stack.gateway.sources[0]!;
+      const ctx = createContext(stack.gateway.sources, { name: 'test', scopes: new Set(['read']), sources: undefined }, newRequestScope(), 'r1', new GlobalIds());
+      const response: { body?: unknown } = { body: { kind: 'single', singleResult: { data: { big: 'tree' } } } };
+      ctx.meta.response = response;
+      const before = ctx.loaders.get('extension', source);
+      assert.ok(before);
+      ctx.reported.set({}, new Set(['x']));
+      releaseContext(ctx);
+      assert.equal(response.body, undefined);
+      assert.equal(ctx.meta.response, undefined);
+      assert.equal(ctx.reported.size, 0);
+      assert.notEqual(ctx.loaders.get('extension', source), before, 'a loader made before the release is not kept');
+    } finally {
+      await stack.close();
+    }
   });
 });

@@ -130,6 +130,13 @@ export class Loaders {
     return loader as DataLoader<string, LoaderValues[K]>;
   }
 
+  /** Drops every loader and remembered record (the request has answered; see server/app.ts). */
+  release(): void {
+    this.#loaders.clear();
+    this.#known.clear();
+    this.#ops.clear();
+  }
+
   /** Remembers what a list or get answer carried for `ext`, so loading it again costs no vendor call. */
   prime(source: SourceAdapter, ext: Extension): void {
     let known = this.#known.get(source.id);

@@ -13,7 +13,7 @@ import { createSourceHttp, type CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
 import { newRequestScope } from '../core/request-scope.ts';
 import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
-import { createContext, type GatewayContext } from './context.ts';
+import { createContext, releaseContext, type GatewayContext } from './context.ts';
 import { createMetrics } from './metrics.ts';
 import { buildSchema } from './schema.ts';
 import { jitGateway } from './jit.ts';
@@ -85,6 +85,13 @@ const vendorCallsPlugin: ApolloServerPlugin<GatewayContext> = {
         };
       },
     };
+  },
+};
+
+/** Hands the context Apollo's response object, so releaseContext can let go of the answer tree. */
+const releasePlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart({ contextValue, response }) {
+    contextValue.meta.response = response;
   },
 };
 
@@ -181,12 +188,13 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       scopePlugin,
       operationNamePlugin,
       partialErrorsPlugin,
+      releasePlugin,
       ...(config.server.debug ? [vendorCallsPlugin] : []),
     ],
   });
   await apollo.start();
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<{ caller?: string; ctx?: GatewayContext }> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<{ caller?: string | undefined; log?: { operationName: string | null; vendorCalls: Record<string, number> } | undefined }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/health') {
       sendJson(res, 200, { status: 'ok' });
@@ -249,7 +257,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    return { caller: caller?.name, ctx };
+    const log = ctx ? { operationName: ctx.meta.operationName, vendorCalls: Object.fromEntries(ctx.scope.vendorCalls) } : undefined;
+    if (ctx) releaseContext(ctx);
+    return { caller: caller?.name, log };
   }
 
   httpServer.on('request', (req, res) => {
@@ -258,15 +268,15 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const requestId = typeof header === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
     handle(req, res, requestId)
-      .then(({ caller, ctx }) => {
+      .then(({ caller, log }) => {
         if (req.url === '/health' || req.url === '/metrics') return;
         logger.info(
           {
             requestId,
             key: caller ?? null,
-            operation: ctx?.meta.operationName ?? null,
+            operation: log?.operationName ?? null,
             status: res.statusCode,
-            vendorCalls: ctx ? Object.fromEntries(ctx.scope.vendorCalls) : {},
+            vendorCalls: log?.vendorCalls ?? {},
             durationMs: Math.round((performance.now() - started) * 10) / 10,
           },
           'request',
