@@ -1,6 +1,7 @@
 // A preload for tuning (bench/quick.ts TRACE=1): the median timeline of a GraphQL request, in ms
 // since the request arrived: when each vendor request was written (W:path), when each vendor answer
-// was fully received (R:path), and when the answer was handed to the kernel (end). Requests that
+// was fully received (R:path), vendor answers parsed (P<KB>< and >), the answer serialised (S< and
+// S>) and handed to the kernel (end). Requests that
 // overlap another are left out, so run it at a low rate (sequential or RATE=10). Printed at exit.
 import dc from 'node:diagnostics_channel';
 import { writeSync } from 'node:fs';
@@ -36,6 +37,27 @@ http.OutgoingMessage.prototype._writeRaw = function (...args) {
     mark(`W:${short(this.path)}`);
   }
   return writeRaw.apply(this, args);
+};
+
+// JSON work of 10 KB and more: vendor answers parsed (P<KB>: start, end) and the answer serialised (S).
+const parse = JSON.parse;
+JSON.parse = function (text, ...rest) {
+  if (typeof text !== 'string' || text.length < 10_000) return parse.call(this, text, ...rest);
+  const k = Math.round(text.length / 1000);
+  mark(`P${k}<`);
+  const out = parse.call(this, text, ...rest);
+  mark(`P${k}>`);
+  return out;
+};
+const stringify = JSON.stringify;
+JSON.stringify = function (...args) {
+  const t = now();
+  const out = stringify.apply(this, args);
+  if (typeof out === 'string' && out.length >= 10_000 && current && !current.overlap && current.marks['S<'] === undefined) {
+    current.marks['S<'] = t - current.t0;
+    mark('S>');
+  }
+  return out;
 };
 
 process.on('exit', () => {
