@@ -77,8 +77,8 @@ export function createContext(all: readonly SourceAdapter[], caller: Caller, sco
  * request an object with its own getter and setter (makeGatewayGraphQLRequestContext); V8 gives each
  * such object a hidden class of its own, which stays in old space until the next full collection and,
  * through the accessors' closures, keeps the whole request reachable for every scavenge in between.
- * Every request was copied and promoted (9 to 11 MB per scavenge under the benchmark's dashboard
- * load, 20 to 45 ms pauses); emptied, what stays pinned is a shell (bench/NOTES.md).
+ * Every request was copied and promoted (8.6 to 10 MB per scavenge with the dashboard at 10 req/s,
+ * 20 to 33 ms pauses); emptied, what stays pinned is a shell (bench/NOTES.md).
  */
 export function releaseContext(ctx: GatewayContext): void {
   if (ctx.meta.response) ctx.meta.response.body = undefined;

@@ -1,5 +1,6 @@
 import {
   NO_DETAILS,
+  type ExtensionDetailField,
   type CallerIds, type CallerScope, type Device, type DialplanTarget, type Extension, type ForwardAction, type ForwardCondition, type ForwardingRule, type PresenceRule, type StatusInfo,
 } from '../../domain/types.ts';
 import type { TxCallerActions, TxExtension, TxForwardAction, TxGoto, TxPhone } from './types.ts';
@@ -205,7 +206,8 @@ export function mapExtension(sourceId: string, x: TxExtension): Extension {
   const restricted = isReduced(x);
   const phones = !restricted && Array.isArray(x.phones) ? x.phones : undefined;
   // One literal in one key order for both views (spreads of NO_DETAILS and a head cost a copy per
-  // row); the fields Telecom X never has are NO_DETAILS's nulls, written out.
+  // row); the fields Telecom X never has are NO_DETAILS's nulls, written out, and `satisfies` keeps
+  // the literal naming every detail field when the domain gains one.
   return {
     sourceId,
     vendorId: String(x._id),
@@ -236,5 +238,5 @@ export function mapExtension(sourceId: string, x: TxExtension): Extension {
     // A reduced view withholds status and devices (null); a full one without phones leaves them to a load.
     status: restricted ? null : phones ? statusFromPhones(phones) : undefined,
     devices: restricted ? null : phones ? phones.map((p) => mapPhone(sourceId, p)) : undefined,
-  };
+  } satisfies Extension & Record<ExtensionDetailField, unknown>;
 }
