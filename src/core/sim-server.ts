@@ -22,6 +22,8 @@ export interface SimResponse {
   status: number;
   /** JSON body. */
   body: unknown;
+  /** The body already serialised (a simulator that keeps its answers sends this instead of `body`). */
+  text?: string;
   /** Extra headers. */
   headers?: Record<string, string>;
 }
@@ -82,7 +84,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
         // to compute and serialise it: the latency knob is the vendor's whole response time, so a
         // gateway's critical path is exactly rounds x latency (a big list no longer costs extra).
         const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
-        const text = JSON.stringify(answer.body);
+        const text = answer.text ?? JSON.stringify(answer.body);
         const wait = latency - (performance.now() - arrived);
         if (wait > 0) await sleep(wait);
         sendText(res, answer.status, text, answer.headers);
