@@ -36,15 +36,16 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  logger.info({ url: gateway.url, sources: config.sources.map((s) => `${s.id} (${s.vendor})`), demo: config.demo }, 'pbx-graph ready');
-  if (config.apiKeys.length === 0 && !config.demo) {
-    logger.warn('no apiKeys configured: every caller can read every source');
-  }
+  // The banner first: log lines are written asynchronously and would land after it anyway.
   if (config.demo) {
     process.stdout.write(
       `\npbx-graph demo: built-in simulators of ${[...demo!.simulators.keys()].join(', ')}\n` +
         `  Apollo Sandbox: ${gateway.url}\n  No configuration given, so no API key is needed (demo only).\n\n`,
     );
+  }
+  logger.info({ url: gateway.url, sources: config.sources.map((s) => `${s.id} (${s.vendor})`), demo: config.demo }, 'pbx-graph ready');
+  if (config.apiKeys.length === 0 && !config.demo) {
+    logger.warn('no apiKeys configured: every caller can read every source');
   }
   let stopping = false;
   const shutdown = (signal: string) => {

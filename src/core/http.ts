@@ -30,7 +30,7 @@ export interface SourceHttpOptions {
    * status rules below.
    */
   classify?: (status: number, body: unknown) => Classification;
-  /** Logger for failed calls (bodies are never logged). */
+  /** Logger for failed calls, bound to the source: its lines carry the source id (bodies are never logged). */
   logger: Logger;
   /** Metrics observer. */
   observer?: CallObserver;
@@ -183,7 +183,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     } catch (err) {
       const pe = translate(err, opts.sourceId, idempotent, opts.classify);
       opts.observer?.onCall(opts.sourceId, performance.now() - started, pe.code);
-      opts.logger.warn({ source: opts.sourceId, method, path, code: pe.code, cause: (err as Error)?.name }, 'vendor call failed');
+      opts.logger.warn({ method, path, code: pe.code, cause: (err as Error)?.name }, 'vendor call failed');
       throw pe;
     }
   }

@@ -28,7 +28,10 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       censor: '[redacted]',
     },
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  // stdout is written asynchronously (sonic-boom, flushed synchronously at exit): a synchronous write
+  // per line put the kernel's write on the answer's path (a failing vendor logs on every request)
+  // and stalls every request when stdout is a full pipe.
+  return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** A logger that drops everything (tests that do not look at logs). */
