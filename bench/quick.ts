@@ -40,7 +40,9 @@ writeFileSync(
 );
 const port = await freePort();
 const flags = env('NODE_FLAGS', serveFlags().join(' ')).split(' ').filter(Boolean);
-if (process.env['TRACE'] === '1') flags.push('--import', new URL('./trace.mjs', import.meta.url).pathname);
+// TRACE=1: bench/trace.mjs; TRACE=<path>: another preload that prints a `trace` line at exit.
+const trace = process.env['TRACE'];
+if (trace) flags.push('--import', trace === '1' ? new URL('./trace.mjs', import.meta.url).pathname : trace);
 if (process.env['PROF']) flags.push('--cpu-prof', '--cpu-prof-dir', process.env['PROF']);
 const gw = spawn('taskset', ['-c', '0', process.execPath, ...flags, env('MAIN', 'dist/main.js'), '--config', config], {
   stdio: ['ignore', openSync(join(tmp, 'gateway.out'), 'w'), 'inherit'],
@@ -120,4 +122,4 @@ gw.kill('SIGINT');
 for (const x of extras) x.kill('SIGINT');
 await sleep(1500);
 sims.kill('SIGTERM');
-if (process.env['TRACE'] === '1') process.stdout.write(readFileSync(join(tmp, 'gateway.out'), 'utf8').split('\n').filter((l) => l.startsWith('trace')).join('\n') + '\n');
+if (trace) process.stdout.write(readFileSync(join(tmp, 'gateway.out'), 'utf8').split('\n').filter((l) => l.startsWith('trace')).join('\n') + '\n');
