@@ -1,8 +1,9 @@
 // A preload for tuning (bench/quick.ts TRACE=1): the median timeline of a GraphQL request, in ms
 // since the request arrived: when each vendor request was written (W:path), when each vendor answer
-// was fully received (R:path), vendor answers parsed (P<KB>< and >), the answer serialised (S< and
-// S>) and handed to the kernel (end). Requests that
-// overlap another are left out, so run it at a low rate (sequential or RATE=10). Printed at exit.
+// was taken up, its headers parsed (R:path; a busy gateway takes an answer up late), vendor answers
+// parsed (P<KB>< and >), the answer serialised (S< and S>) and handed to the kernel (end). Requests
+// that overlap another are left out, so run it at a low rate (sequential or RATE=10). Printed at
+// exit.
 import dc from 'node:diagnostics_channel';
 import { writeSync } from 'node:fs';
 import http from 'node:http';
