@@ -380,3 +380,36 @@ describe('Telecom X refuses a wrong password', () => {
     assert.equal(simOf(stack).logins(), 1);
   });
 });
+
+describe('Telecom X simulator: pages kept per user and query', () => {
+  let sim: TelecomxSimulatorHandle;
+  before(async () => {
+    sim = (await VENDORS.get('telecomx')!.startSimulator({ size: 5 })) as TelecomxSimulatorHandle;
+  });
+  after(() => sim.close());
+
+  const page = async (token: string, query: string) => {
+    const res = await fetch(`${sim.url}/pbx/extension?${query}&token=${token}`);
+    assert.equal(res.status, 200);
+    return (await res.json()) as { items: Record<string, unknown>[] };
+  };
+  const login = async (who: { email: string; password: string }) => {
+    const res = await fetch(`${sim.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+    return ((await res.json()) as { token: string }).token;
+  };
+
+  test('the same query answers each access level its own view, every time', async () => {
+    const personal = await login(TELECOMX_SIM.personal);
+    const q = 'limit=50&includePhones=true';
+    for (let round = 0; round < 2; round++) {
+      const full = await page(TELECOMX_SIM.adminToken, q);
+      const reduced = await page(personal, q);
+      const dolly = (p: { items: Record<string, unknown>[] }) => p.items.find((x) => x['_id'] === TELECOMX_SIM.dollyId)!;
+      assert.ok(Array.isArray(dolly(full)['phones']), 'ADMIN sees phones');
+      assert.deepEqual(Object.keys(dolly(reduced)).sort(), ['_id', 'customer', 'name', 'number', 'type']);
+    }
+    // A different query is a different page.
+    const other = await page(TELECOMX_SIM.adminToken, 'limit=1');
+    assert.equal(other.items.length, 1);
+  });
+});
