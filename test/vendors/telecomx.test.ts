@@ -408,7 +408,8 @@ describe('Telecom X simulator: pages kept per user and query', () => {
       assert.ok(Array.isArray(dolly(full)['phones']), 'ADMIN sees phones');
       assert.deepEqual(Object.keys(dolly(reduced)).sort(), ['_id', 'customer', 'name', 'number', 'type']);
     }
-    // A different query is a different page.
+    // A new login of the same user gets the same page; a different query is a different page.
+    assert.deepEqual(await page(await login(TELECOMX_SIM.personal), q), await page(personal, q));
     const other = await page(TELECOMX_SIM.adminToken, 'limit=1');
     assert.equal(other.items.length, 1);
   });

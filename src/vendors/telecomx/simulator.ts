@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { fakeName, seededRandom, startSimServer, type SimRequest, type SimResponse } from '../../core/sim-server.ts';
+import { fakeName, seededRandom, serialised, startSimServer, type SimRequest, type SimResponse } from '../../core/sim-server.ts';
 import type { SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
 import { MAX_LIMIT, PAGE_KEY } from './client.ts';
 import { TX_ID } from './mappers.ts';
@@ -267,9 +267,9 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
     if (list && !includePhones && !truthy(q.get('full'))) {
       return { _id: x._id, type: x.type, customer: x.customer, name: x.name, number: x.number, direct: x.direct ?? null, employee: x.employee ?? null };
     }
-    // Shallow copies: the answer is serialised as soon as the handler returns, and only the goto
-    // holders are changed.
-    const out: TxExtension = { ...rest };
+    // `rest` is already a copy; the goto holders below are copied before they change, and the
+    // phones are shared (the answer is serialised as soon as the handler returns).
+    const out: TxExtension = rest;
     if (truthy(q.get('expandGoto'))) {
       out.inboundGoto = expand(out.inboundGoto);
       if (out.noAnswer) {
@@ -298,16 +298,16 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
     return { status: 200, body: answer };
   }
 
-  // Pages served, serialised, per user and query: this simulator's records never change, and the
-  // simulators of every vendor share one thread in the benchmark, where building and serialising a
-  // 74 KB page per request (about a millisecond) delayed the requests of the other vendors behind it.
+  // Pages served, serialised, per user and query (this simulator's records never change). The key
+  // is who asks, not with which token: a new login reuses the pages.
   const pages = new Map<string, SimResponse>();
   function cachedList(user: SimUser, q: URLSearchParams): SimResponse {
-    const key = `${user.level} ${user.customer} ${user.employee} ${q.toString()}`;
+    const params = new URLSearchParams(q);
+    params.delete('token');
+    const key = `${user.level} ${user.customer} ${user.employee} ${params.toString()}`;
     let answer = pages.get(key);
     if (!answer) {
-      answer = list(user, q);
-      answer = { ...answer, text: JSON.stringify(answer.body) };
+      answer = serialised(list(user, q));
       if (pages.size >= 1000) pages.clear();
       pages.set(key, answer);
     }

@@ -1,4 +1,5 @@
-import { fakeName, seededRandom, startSimServer, type SimResponse } from '../../core/sim-server.ts';
+import { byIdentity } from '../../core/shared-cache.ts';
+import { fakeName, serialised, seededRandom, startSimServer, type SimResponse } from '../../core/sim-server.ts';
 import type { SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
 import type { VitalCdrSummary, VitalDevice, VitalExtension, VitalVoicemailRecords } from './types.ts';
 
@@ -104,18 +105,8 @@ export async function startVitalSimulator(opts: SimulatorOptions = {}): Promise<
   const size = Math.min(Math.max(opts.size ?? 10, 0), 10_000);
   const tenants = new Map<string, TenantData>(VITAL_SIM_TENANTS.map((t) => [t, buildTenant(Number(t), size)]));
   const ok = (data: unknown): SimResponse => ({ status: 200, body: { status: 'success', message: null, data } });
-  // The whole-tenant list, serialised once per tenant: the records never change, and in the benchmark
-  // every vendor's simulator shares one thread, where serialising it per request delayed the others.
-  const lists = new Map<TenantData, SimResponse>();
-  const listAnswer = (tenant: TenantData): SimResponse => {
-    let answer = lists.get(tenant);
-    if (!answer) {
-      answer = ok(tenant.extensions);
-      answer.text = JSON.stringify(answer.body);
-      lists.set(tenant, answer);
-    }
-    return answer;
-  };
+  // The whole-tenant list, serialised once per tenant: this simulator's records never change.
+  const listAnswer = byIdentity((tenant: TenantData) => serialised(ok(tenant.extensions)));
   const failure = (status: number, message: string): SimResponse => ({ status, body: { status: 'failure', message, data: null } });
 
   return startSimServer({
