@@ -9,7 +9,7 @@
  * Knobs (environment): PREWARM (queries before measuring, 1000), MIX=1 (Q1c, Q2 and Q3 first), RATE (fixed rate, req/s, 10; 0
  * skips), RUNS (throughput runs, 2; 0 skips), DUR (seconds per run, 3), NODE_FLAGS (default: the
  * `npm run serve` flags), SOURCES (per vendor, JSON merged into its source config), SERVER (JSON merged into the server config, e.g. '{"executor":"graphql-js"}'),
- * MAIN (the entry, dist/main.js), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
+ * MAIN (the entry, dist/main.js), LOG (the gateway's LOG_LEVEL, warn), IDLE (seconds idle before the fixed-rate runs, 0), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
  * bench/trace.mjs: median timeline of a request's phases, printed at exit), LAT (simulated latency, 20).
  */
 import { spawn } from 'node:child_process';
@@ -46,7 +46,7 @@ if (trace) flags.push('--import', trace === '1' ? new URL('./trace.mjs', import.
 if (process.env['PROF']) flags.push('--cpu-prof', '--cpu-prof-dir', process.env['PROF']);
 const gw = spawn('taskset', ['-c', '0', process.execPath, ...flags, env('MAIN', 'dist/main.js'), '--config', config], {
   stdio: ['ignore', openSync(join(tmp, 'gateway.out'), 'w'), 'inherit'],
-  env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' },
+  env: { ...process.env, PORT: String(port), LOG_LEVEL: env('LOG', 'warn') },
 });
 const url = `http://127.0.0.1:${port}/graphql`;
 // EXTRA=n: n more idle gateways on core 0 (what else shares the gateway's core in bench/run.ts).
@@ -91,6 +91,8 @@ console.log(`sequential: p50 ${pctl(seq, 50).toFixed(1)} ms, p90 ${pctl(seq, 90)
 
 const rate = Number(env('RATE', '10'));
 const dur = Number(env('DUR', '3'));
+// IDLE=s: the gateway sits idle that long first (bench/run.ts measures other systems in between).
+await sleep(Number(env('IDLE', '0')) * 1000);
 for (let rep = 0; rate > 0 && rep < 3; rep++) {
   // As bench/run.ts: RATE instances of 1 req/s each, started 1/RATE s apart.
   const samples: number[] = [];
