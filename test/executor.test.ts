@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../src/core/config.ts';
 import { GlobalIds } from '../src/core/ids.ts';
 import { newRequestScope } from '../src/core/request-scope.ts';
+import { parse, print, type OperationDefinitionNode } from 'graphql';
 import { createContext, releaseContext } from '../src/server/context.ts';
+import { splitRootFields } from '../src/server/jit.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
 import { startStack, type TestStack } from './helpers.ts';
 
@@ -93,12 +95,49 @@ describe('graphql-jit answers exactly as graphql-js does', () => {
     assert.deepEqual([...statuses].sort(), [200, 400]);
   });
 
+  test('an answer whose root fields were serialised apart is the JSON.stringify text of the answer', async () => {
+    // The dashboard splits into one operation per root field (jit.ts); the text spliced from their
+    // serialised pieces must be the canonical JSON of the whole, errors and extensions included.
+    for (const op of ops.slice(0, 1).concat(ops.filter((o) => o.name.startsWith('search') || o.name.startsWith('a missing source')))) {
+      const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: op.query, variables: op.variables }) });
+      const text = await res.text();
+      const parsed = JSON.parse(text) as { data?: Record<string, unknown>; errors?: unknown[] };
+      assert.ok(Object.keys(parsed.data ?? {}).length >= 2, op.name);
+      assert.equal(text, JSON.stringify(parsed), op.name);
+    }
+  });
+
   test('a variable that does not coerce is BAD_USER_INPUT with HTTP 400, before any vendor call', async () => {
     stack.reset();
     const r = await stack.gql('query($id: ID!) { extension(id: $id) { id } }', {});
     assert.equal(r.status, 400);
     assert.deepEqual(r.errors?.map((e) => e.extensions?.code), ['BAD_USER_INPUT']);
     assert.equal([...stack.sims.values()].reduce((n, s) => n + s.totalRequests(), 0), 0);
+  });
+});
+
+describe('splitting a query by root field', () => {
+  const split = (source: string) => {
+    const doc = parse(source);
+    const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+    return splitRootFields(doc, op)?.map(({ key, document }) => [key, print(document).replace(/\s+/g, ' ')]);
+  };
+
+  test('one operation per response key, in order, with the fragments it may use', () => {
+    const parts = split('query Q($n: Int) { b: pbxes { id } a: extensions(first: $n) { ...E } b: pbxes { name } } fragment E on ExtensionConnection { totalCount }');
+    assert.deepEqual(
+      parts?.map(([key]) => key),
+      ['b', 'a'],
+    );
+    assert.match(parts![0]![1]!, /query Q\(\$n: Int\) \{ b: pbxes \{ id \} b: pbxes \{ name \} \} fragment E/);
+    assert.match(parts![1]![1]!, /query Q\(\$n: Int\) \{ a: extensions\(first: \$n\) \{ \.\.\.E \} \} fragment E/);
+  });
+
+  test('runs whole: one root key, a mutation, a fragment at the root', () => {
+    assert.equal(split('{ pbxes { id } pbxes { name } }'), undefined);
+    assert.equal(split('mutation { a: refreshPbx(id: "x") { id } b: refreshPbx(id: "y") { id } }'), undefined);
+    assert.equal(split('{ pbxes { id } ...F } fragment F on Query { groups { id } }'), undefined);
+    assert.equal(split('{ pbxes { id } ... on Query { groups { id } } }'), undefined);
   });
 });
 

@@ -16,7 +16,7 @@ import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
 import { createContext, releaseContext, type GatewayContext } from './context.ts';
 import { createMetrics } from './metrics.ts';
 import { buildSchema } from './schema.ts';
-import { jitGateway } from './jit.ts';
+import { jitExecutor } from './jit.ts';
 import { ApiKeys, operationLimits, RateLimiter, scopePlugin } from './security.ts';
 
 /** What the gateway is built from. */
@@ -165,8 +165,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const limits = operationLimits(config.limits, config.server.production);
   const ids = new GlobalIds();
   const httpServer = http.createServer();
+  const jit = config.server.executor === 'jit' ? jitExecutor(buildSchema()) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
-    ...(config.server.executor === 'jit' ? { gateway: jitGateway(buildSchema()) } : { schema: buildSchema() }),
+    ...(jit ? { gateway: jit.gateway } : { schema: buildSchema() }),
     csrfPrevention: true,
     // main.ts owns SIGTERM/SIGINT (it also stops the demo simulators); two handlers would race.
     stopOnTerminationSignals: false,
@@ -174,7 +175,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     introspection: config.server.introspection,
     formatError,
     // Apollo pretty-prints answers by default; compact JSON is smaller and cheaper to write.
-    stringifyResult: (value) => JSON.stringify(value),
+    stringifyResult: jit ? jit.stringifyResult : (value) => JSON.stringify(value),
     includeStacktraceInErrorResponses: false,
     validationRules: limits.validationRules,
     plugins: [

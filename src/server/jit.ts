@@ -1,6 +1,33 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { getVariableValues, GraphQLError, printSchema, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  printSchema,
+  type DocumentNode,
+  type ExecutionResult,
+  type FieldNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+/** What the server needs from the graphql-jit executor: Apollo's gateway and the matching serializer. */
+export interface JitExecutor {
+  /** Serves the one local schema through Apollo's gateway interface. */
+  gateway: GatewayInterface;
+  /** Apollo's `stringifyResult`: the same text as `JSON.stringify`, with root fields serialised as they completed. */
+  stringifyResult: (value: unknown) => string;
+}
+
+/** One operation, compiled: whole, and per root response key when it reads several. */
+interface Compiled {
+  /** The whole operation. */
+  whole: CompiledQuery;
+  /** One compiled operation per root response key, in the operation's order; undefined when not split. */
+  parts: { key: string; query: CompiledQuery }[] | undefined;
+}
 
 /**
  * Executes operations with graphql-jit instead of graphql-js: each distinct operation is compiled
@@ -8,14 +35,76 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
  * name) and then runs without graphql-js's per-field interpretation. A 250-row dashboard is
  * thousands of field completions, and this is where most of a query's CPU went (bench/RESULTS.md).
  *
+ * A query with several root fields (a dashboard asks each source under its own alias) runs as one
+ * compiled operation per root field, all started in the same turn, so the loaders batch exactly as
+ * before. Each root field's answer is serialised as soon as it is complete, while the slower sources
+ * are still being waited for, and `stringifyResult` splices those pieces in: only the last source's
+ * part is left to serialise after the last vendor answer (bench/NOTES.md).
+ *
  * Apollo Server 5 takes a custom executor only through its gateway interface, so this is a
  * "gateway" that serves one local schema. Apollo still parses, validates (graphql-armor's rules
  * included), runs every plugin and formats errors; only execution changes. Apollo's per-field hooks
  * (`willResolveField`, used by inline federated tracing) do not run here, so the server uses
  * graphql-js when `server.federatedTracing` is on.
  */
-export function jitGateway(schema: GraphQLSchema, maxCompiled = 500): GatewayInterface {
-  const compiled = new Map<string, CompiledQuery>();
+export function jitExecutor(schema: GraphQLSchema, maxCompiled = 500): JitExecutor {
+  const compiled = new Map<string, Compiled>();
+  // Root fields already serialised, per answer's data object (dropped with the answer).
+  const serialised = new WeakMap<object, Map<string, string>>();
+  const options = { disablingCapturingStackErrors: true };
+
+  function compile(document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): Compiled | ExecutionResult {
+    // Stack traces of resolver errors are never sent, and the original error keeps its own.
+    const whole = compileQuery(schema, document, operationName, options);
+    if (!isCompiledQuery(whole)) return whole as ExecutionResult;
+    let parts: Compiled['parts'];
+    const split = splitRootFields(document, operation);
+    if (split) {
+      parts = [];
+      for (const { key, document: doc } of split) {
+        const query = compileQuery(schema, doc, operationName, options);
+        if (!isCompiledQuery(query)) {
+          parts = undefined;
+          break;
+        }
+        parts.push({ key, query });
+      }
+    }
+    return { whole, parts };
+  }
+
+  /** Runs the root fields' operations side by side and merges them as one execution would. */
+  async function runParts(parts: NonNullable<Compiled['parts']>, context: unknown, variables: Record<string, unknown>): Promise<ExecutionResult> {
+    const pieces = new Map<string, string>();
+    const keep = (key: string, r: ExecutionResult) => {
+      const value = (r.data as Record<string, unknown> | null | undefined)?.[key];
+      if (value !== undefined) pieces.set(key, JSON.stringify(value));
+      return r;
+    };
+    // Every part starts in this turn, before any awaits: their loads share the request's batches.
+    const running = parts.map(({ key, query }) => {
+      const r = query.query(undefined, context, variables) as ExecutionResult | PromiseLike<ExecutionResult>;
+      return 'then' in r ? r.then((x) => keep(key, x)) : keep(key, r);
+    });
+    const results = await Promise.all(running);
+    // Variables that do not coerce fail every part alike, before any field runs.
+    const refused = results.find((r) => r.data === undefined);
+    if (refused) return refused;
+    const errors = results.flatMap((r) => r.errors ?? []);
+    let data: Record<string, unknown> | null = {};
+    for (let i = 0; i < parts.length; i++) {
+      const d = results[i]!.data as Record<string, unknown> | null;
+      // A non-null root field that failed nulls the whole answer, as in one execution.
+      if (d === null) {
+        data = null;
+        break;
+      }
+      const key = parts[i]!.key;
+      if (key in d) data[key] = d[key];
+    }
+    if (data) serialised.set(data, pieces);
+    return errors.length ? { data, errors } : { data };
+  }
 
   const executor: GatewayExecutor = async (rc) => {
     const key = `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
@@ -25,15 +114,14 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 500): GatewayInt
       compiled.delete(key);
       compiled.set(key, query);
     } else {
-      // Stack traces of resolver errors are never sent, and the original error keeps its own.
-      const c = compileQuery(schema, rc.document, rc.operationName ?? undefined, { disablingCapturingStackErrors: true });
-      if (!isCompiledQuery(c)) return c as ExecutionResult;
+      const c = compile(rc.document, rc.operation, rc.operationName ?? undefined);
+      if (!('whole' in c)) return c;
       query = c;
       if (compiled.size >= maxCompiled) compiled.delete(compiled.keys().next().value!);
       compiled.set(key, query);
     }
     const variables = rc.request.variables ?? {};
-    const result = (await query.query(undefined, rc.context, variables)) as ExecutionResult;
+    const result = query.parts ? await runParts(query.parts, rc.context, variables) : ((await query.whole.query(undefined, rc.context, variables)) as ExecutionResult);
     if (!result.errors) return result;
     if (result.data === undefined) {
       // Variables that do not coerce: graphql-js's errors name the variable definition, which is
@@ -41,10 +129,26 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 500): GatewayInt
       const coerced = getVariableValues(schema, rc.operation.variableDefinitions ?? [], variables);
       if (coerced.errors) return { errors: coerced.errors };
     }
+    // The same data object: its serialised root fields still apply.
     return { ...result, errors: result.errors.map(asGraphQLError) };
   };
 
-  return {
+  function stringifyResult(value: unknown): string {
+    const body = value as Record<string, unknown>;
+    const data = body['data'];
+    const pieces = data && typeof data === 'object' ? serialised.get(data) : undefined;
+    if (!pieces) return JSON.stringify(value);
+    // JSON.stringify's own output, with the data object's members taken from the pieces.
+    const members: string[] = [];
+    for (const k of Object.keys(body)) {
+      const v = body[k];
+      if (v === undefined) continue;
+      members.push(`${JSON.stringify(k)}:${k === 'data' ? stringifyData(v as Record<string, unknown>, pieces) : JSON.stringify(v)}`);
+    }
+    return `{${members.join(',')}}`;
+  }
+
+  const gateway: GatewayInterface = {
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
       return () => {};
@@ -54,6 +158,40 @@ export function jitGateway(schema: GraphQLSchema, maxCompiled = 500): GatewayInt
     },
     async stop() {},
   };
+  return { gateway, stringifyResult };
+}
+
+function stringifyData(data: Record<string, unknown>, pieces: Map<string, string>): string {
+  const members: string[] = [];
+  for (const k of Object.keys(data)) {
+    const v = data[k];
+    if (v === undefined) continue;
+    members.push(`${JSON.stringify(k)}:${pieces.get(k) ?? JSON.stringify(v)}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
+/**
+ * One document per root response key of a query, each selecting only that key's fields (fragments
+ * and the other operations kept), or undefined when the operation should run whole: a mutation
+ * (its fields run one after another), a root selection that is not a plain field (a fragment
+ * decides at run time which fields it adds), or a single root key.
+ */
+export function splitRootFields(document: DocumentNode, operation: OperationDefinitionNode): { key: string; document: DocumentNode }[] | undefined {
+  if (operation.operation !== OperationTypeNode.QUERY) return undefined;
+  const groups = new Map<string, FieldNode[]>();
+  for (const sel of operation.selectionSet.selections) {
+    if (sel.kind !== Kind.FIELD) return undefined;
+    const key = sel.alias?.value ?? sel.name.value;
+    const group = groups.get(key);
+    if (group) group.push(sel);
+    else groups.set(key, [sel]);
+  }
+  if (groups.size < 2) return undefined;
+  return [...groups].map(([key, selections]) => {
+    const op: OperationDefinitionNode = { ...operation, selectionSet: { ...operation.selectionSet, selections } };
+    return { key, document: { ...document, definitions: document.definitions.map((d) => (d === operation ? op : d)) } };
+  });
 }
 
 /**
