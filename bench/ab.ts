@@ -9,11 +9,18 @@
  * tsconfig.build.json` there; keep it inside this folder so node_modules resolve). Knobs
  * (environment): A_FLAGS / B_FLAGS (node flags, default none), A_SERVER / B_SERVER (JSON merged
  * into the server config), A_ENV / B_ENV ("K=V K=V" extra environment), Q (Q1 or Q1c), DUR (3).
+ *
+ * MODE=latency: instead of throughput, latency at a fixed rate: one request every GAP ms (50),
+ * alternately to A and B (each system at 1000 / (2 × GAP) req/s, their requests never overlapping at
+ * Q1's 45 ms), N requests each (600); prints each side's p50/p90 and the median of the paired
+ * differences B − A, so the machine's drift falls on both alike. JITTER=1: each request leaves a
+ * random 0–1 ms off the millisecond grid that node's timers (the simulators' too) fire on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { cpuMs, freePort, sleep, startSimsChild } from './lib.ts';
 import { pbxQ1, pbxQ1c } from './queries.ts';
@@ -61,6 +68,44 @@ const run = async (k: 'A' | 'B', d: number) => {
 for (let w = 0; w < 2; w++) {
   await run('A', 4);
   await run('B', 4);
+}
+if (process.env['MODE'] === 'latency') {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (url: string) =>
+    new Promise<number>((resolve, reject) => {
+      const t = performance.now();
+      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve(performance.now() - t));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const gap = Number(process.env['GAP'] ?? 50);
+  const n = Number(process.env['N'] ?? 600);
+  const lat: Record<'A' | 'B', number[]> = { A: [], B: [] };
+  const pending: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < 2 * n; i++) {
+    // Open loop: each request leaves on its slot, whether or not the one before has answered.
+    const wait = t0 + i * gap - performance.now();
+    if (wait > 0) await sleep(wait);
+    // JITTER=1: a random 0–1 ms more (spun, not slept): node's timers fire on the millisecond grid
+    // the simulators' timers also use, which would lock every request's phase to theirs.
+    if (process.env['JITTER'] === '1') for (const until = performance.now() + Math.random(); performance.now() < until; );
+    const k = (i % 2 ? 'B' : 'A') as 'A' | 'B';
+    const slot = i >> 1;
+    pending.push(post(sys[k].url).then((ms) => void (lat[k][slot] = ms)));
+  }
+  await Promise.all(pending);
+  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((p / 100) * xs.length)]!;
+  const diffs = lat.A.map((a, i) => lat.B[i]! - a);
+  for (const k of ['A', 'B'] as const) console.log(`${k}: p50 ${pct(lat[k], 50).toFixed(2)} ms, p90 ${pct(lat[k], 90).toFixed(2)}, n ${lat[k].length}`);
+  console.log(`B - A: median of paired differences ${median(diffs).toFixed(2)} ms`);
+  for (const s of Object.values(sys)) s.child.kill('SIGINT');
+  await sleep(1000);
+  sims.kill('SIGTERM');
+  process.exit(0);
 }
 for (let i = 0; i < rounds; i++) {
   for (const k of (i % 2 ? ['B', 'A'] : ['A', 'B']) as ('A' | 'B')[]) {
