@@ -8,7 +8,7 @@
  * A_MAIN / B_MAIN: entry files (a build of another commit: `git worktree add`, then `tsc -p
  * tsconfig.build.json` there; keep it inside this folder so node_modules resolve). Knobs
  * (environment): A_FLAGS / B_FLAGS (node flags, default none), A_SERVER / B_SERVER (JSON merged
- * into the server config), A_ENV / B_ENV ("K=V K=V" extra environment), Q (Q1 or Q1c), DUR (3).
+ * into the server config), A_ENV / B_ENV ("K=V K=V" extra environment), Q (Q1, Q1c or Q4), DUR (3).
  *
  * MODE=latency: instead of throughput, latency at a fixed rate: one request every GAP ms (50),
  * alternately to A and B (each system at 1000 / (2 × GAP) req/s, their requests never overlapping at
@@ -37,6 +37,8 @@ for (const k of ['A', 'B']) {
   writeFileSync(join(tmp, `config-${k}.json`), JSON.stringify({ server, rateLimit: { capacity: 1e6, refillPerSecond: 1e6 }, sources }));
 }
 const body = JSON.stringify(process.env['Q'] === 'Q1c' ? pbxQ1c(ids) : pbxQ1(ids));
+// Q4: Q1 with the PortSIP simulator answering HTTP 500 to everything (as bench/run.ts).
+if (process.env['Q'] === 'Q4') await fetch(`${info.control}/fault?vendor=portsip&fault=error500`);
 async function start(key: string, main: string, flags: string | undefined, extraEnv: string | undefined): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn('taskset', ['-c', '0', process.execPath, ...(flags ? flags.split(' ') : []), main, '--config', join(tmp, `config-${key}.json`)], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...Object.fromEntries((extraEnv ?? '').split(' ').filter(Boolean).map((kv) => kv.split('='))), PORT: String(port), LOG_LEVEL: 'warn' } });
