@@ -67,6 +67,7 @@ describe('graphql-jit answers exactly as graphql-js does', () => {
       { name: 'skip, include, fragments and aliases', query: 'query($yes: Boolean!) { ...Top pbxes @include(if: $yes) { n: name } h: pbxes @skip(if: $yes) { id } } fragment Top on Query { pbx(id: "portal-demo") { ... on Pbx { vendor } } }', variables: { yes: true } },
       { name: 'a missing variable', query: 'query($id: ID!) { extension(id: $id) { id } }', variables: {} },
       { name: 'a variable of the wrong type', query: 'query($n: Int) { extensions(first: $n) { edges { cursor } } }', variables: { n: 'ten' } },
+      { name: 'a variable of the wrong type, several root fields', query: 'query($n: Int) { a: extensions(first: $n) { edges { cursor } } b: pbxes { id } }', variables: { n: 'ten' } },
       { name: 'introspection', query: '{ __schema { queryType { name } } __type(name: "Extension") { name fields { name type { name kind ofType { name } } } } }' },
       { name: 'the federation SDL', query: '{ _service { sdl } }' },
       { name: 'a mutation', query: 'mutation { refreshPbx(id: "vital-hq") { id } }' },
