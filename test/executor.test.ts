@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parse, print, type OperationDefinitionNode } from 'graphql';
 import { parseConfig } from '../src/core/config.ts';
 import { GlobalIds } from '../src/core/ids.ts';
 import { newRequestScope } from '../src/core/request-scope.ts';
-import { parse, print, type OperationDefinitionNode } from 'graphql';
 import { createContext, releaseContext } from '../src/server/context.ts';
 import { splitRootFields } from '../src/server/jit.ts';
 import { VENDORS } from '../src/vendors/registry.ts';

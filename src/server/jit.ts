@@ -21,13 +21,8 @@ export interface JitExecutor {
   stringifyResult: (value: unknown) => string;
 }
 
-/** One operation, compiled: whole, and per root response key when it reads several. */
-interface Compiled {
-  /** The whole operation. */
-  whole: CompiledQuery;
-  /** One compiled operation per root response key, in the operation's order; undefined when not split. */
-  parts: { key: string; query: CompiledQuery }[] | undefined;
-}
+/** One operation, compiled: runs it for a request (whole, or one compiled part per root field). */
+type Run = (context: unknown, variables: Record<string, unknown>) => Promise<ExecutionResult>;
 
 /**
  * Executes operations with graphql-jit instead of graphql-js: each distinct operation is compiled
@@ -48,33 +43,26 @@ interface Compiled {
  * graphql-js when `server.federatedTracing` is on.
  */
 export function jitExecutor(schema: GraphQLSchema, maxCompiled = 500): JitExecutor {
-  const compiled = new Map<string, Compiled>();
+  const compiled = new Map<string, Run>();
   // Root fields already serialised, per answer's data object (dropped with the answer).
   const serialised = new WeakMap<object, Map<string, string>>();
+  // Stack traces of resolver errors are never sent, and the original error keeps its own.
   const options = { disablingCapturingStackErrors: true };
 
-  function compile(document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): Compiled | ExecutionResult {
-    // Stack traces of resolver errors are never sent, and the original error keeps its own.
+  /** The operation compiled per root field when it splits (splitRootFields), else whole; or the compile errors. */
+  function compile(document: DocumentNode, operation: OperationDefinitionNode, operationName: string | undefined): Run | ExecutionResult {
+    const split = splitRootFields(document, operation);
+    const parts = split?.map(({ key, document: doc }) => ({ key, query: compileQuery(schema, doc, operationName, options) }));
+    if (parts?.every((p) => isCompiledQuery(p.query))) {
+      return (context, variables) => runParts(parts as { key: string; query: CompiledQuery }[], context, variables);
+    }
     const whole = compileQuery(schema, document, operationName, options);
     if (!isCompiledQuery(whole)) return whole as ExecutionResult;
-    let parts: Compiled['parts'];
-    const split = splitRootFields(document, operation);
-    if (split) {
-      parts = [];
-      for (const { key, document: doc } of split) {
-        const query = compileQuery(schema, doc, operationName, options);
-        if (!isCompiledQuery(query)) {
-          parts = undefined;
-          break;
-        }
-        parts.push({ key, query });
-      }
-    }
-    return { whole, parts };
+    return async (context, variables) => (await whole.query(undefined, context, variables)) as ExecutionResult;
   }
 
   /** Runs the root fields' operations side by side and merges them as one execution would. */
-  async function runParts(parts: NonNullable<Compiled['parts']>, context: unknown, variables: Record<string, unknown>): Promise<ExecutionResult> {
+  async function runParts(parts: { key: string; query: CompiledQuery }[], context: unknown, variables: Record<string, unknown>): Promise<ExecutionResult> {
     const pieces = new Map<string, string>();
     const keep = (key: string, r: ExecutionResult) => {
       const value = (r.data as Record<string, unknown> | null | undefined)?.[key];
@@ -108,20 +96,20 @@ export function jitExecutor(schema: GraphQLSchema, maxCompiled = 500): JitExecut
 
   const executor: GatewayExecutor = async (rc) => {
     const key = `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
-    let query = compiled.get(key);
-    if (query) {
+    let run = compiled.get(key);
+    if (run) {
       // Least recently used goes first: re-insert on every hit.
       compiled.delete(key);
-      compiled.set(key, query);
+      compiled.set(key, run);
     } else {
       const c = compile(rc.document, rc.operation, rc.operationName ?? undefined);
-      if (!('whole' in c)) return c;
-      query = c;
+      if (typeof c !== 'function') return c;
+      run = c;
       if (compiled.size >= maxCompiled) compiled.delete(compiled.keys().next().value!);
-      compiled.set(key, query);
+      compiled.set(key, run);
     }
     const variables = rc.request.variables ?? {};
-    const result = query.parts ? await runParts(query.parts, rc.context, variables) : ((await query.whole.query(undefined, rc.context, variables)) as ExecutionResult);
+    const result = await run(rc.context, variables);
     if (!result.errors) return result;
     if (result.data === undefined) {
       // Variables that do not coerce: graphql-js's errors name the variable definition, which is
@@ -138,14 +126,7 @@ export function jitExecutor(schema: GraphQLSchema, maxCompiled = 500): JitExecut
     const data = body['data'];
     const pieces = data && typeof data === 'object' ? serialised.get(data) : undefined;
     if (!pieces) return JSON.stringify(value);
-    // JSON.stringify's own output, with the data object's members taken from the pieces.
-    const members: string[] = [];
-    for (const k of Object.keys(body)) {
-      const v = body[k];
-      if (v === undefined) continue;
-      members.push(`${JSON.stringify(k)}:${k === 'data' ? stringifyData(v as Record<string, unknown>, pieces) : JSON.stringify(v)}`);
-    }
-    return `{${members.join(',')}}`;
+    return stringifyObject(body, (k, v) => (k === 'data' ? stringifyObject(v as Record<string, unknown>, (rootKey) => pieces.get(rootKey)) : undefined));
   }
 
   const gateway: GatewayInterface = {
@@ -161,12 +142,13 @@ export function jitExecutor(schema: GraphQLSchema, maxCompiled = 500): JitExecut
   return { gateway, stringifyResult };
 }
 
-function stringifyData(data: Record<string, unknown>, pieces: Map<string, string>): string {
+/** `JSON.stringify` of a plain object, with the text of some members given (`known`) instead of serialised. */
+function stringifyObject(obj: Record<string, unknown>, known: (key: string, value: unknown) => string | undefined): string {
   const members: string[] = [];
-  for (const k of Object.keys(data)) {
-    const v = data[k];
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
     if (v === undefined) continue;
-    members.push(`${JSON.stringify(k)}:${pieces.get(k) ?? JSON.stringify(v)}`);
+    members.push(`${JSON.stringify(k)}:${known(k, v) ?? JSON.stringify(v)}`);
   }
   return `{${members.join(',')}}`;
 }
