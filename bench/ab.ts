@@ -22,12 +22,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import autocannon from 'autocannon';
-import { cpuMs, freePort, sleep, startSimsChild } from './lib.ts';
+import { cpuMs, freePort, median, percentile, sleep, startSimsChild } from './lib.ts';
 import { pbxQ1, pbxQ1c } from './queries.ts';
 
 const [aMain, bMain] = [process.argv[2]!, process.argv[3]!];
 const rounds = Number(process.argv[4] ?? 8);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const { child: sims, info } = await startSimsChild(100, Number(process.env['LAT'] ?? 20));
 const sources = Object.values(info.vendors).flatMap((x) => x.sources);
 const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
@@ -100,9 +99,8 @@ if (process.env['MODE'] === 'latency') {
     pending.push(post(sys[k].url).then((ms) => void (lat[k][slot] = ms)));
   }
   await Promise.all(pending);
-  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((p / 100) * xs.length)]!;
   const diffs = lat.A.map((a, i) => lat.B[i]! - a);
-  for (const k of ['A', 'B'] as const) console.log(`${k}: p50 ${pct(lat[k], 50).toFixed(2)} ms, p90 ${pct(lat[k], 90).toFixed(2)}, n ${lat[k].length}`);
+  for (const k of ['A', 'B'] as const) console.log(`${k}: p50 ${percentile(lat[k], 50).toFixed(2)} ms, p90 ${percentile(lat[k], 90).toFixed(2)}, n ${lat[k].length}`);
   console.log(`B - A: median of paired differences ${median(diffs).toFixed(2)} ms`);
   for (const s of Object.values(sys)) s.child.kill('SIGINT');
   await sleep(1000);

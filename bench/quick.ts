@@ -18,13 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { encodeId } from '../src/core/ids.ts';
-import { cpuMs, freePort, serveFlags, sleep, startSimsChild } from './lib.ts';
+import { cpuMs, freePort, percentile, serveFlags, sleep, startSimsChild } from './lib.ts';
 import { pbxQ1, pbxQ1c, pbxQ2, pbxQ3 } from './queries.ts';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const q = process.argv[2] ?? 'Q1';
 const tmp = mkdtempSync(join(tmpdir(), 'pbx-quick-'));
-const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const { child: sims, info } = await startSimsChild(100, Number(env('LAT', '20')));
 const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
 // SOURCES: per vendor, JSON merged into its source config, e.g. '{"vitalpbx":{"listCacheMs":0}}'.
@@ -87,7 +86,7 @@ for (let i = 0; i < 100; i++) {
   await post();
   seq.push(performance.now() - t);
 }
-console.log(`sequential: p50 ${pctl(seq, 50).toFixed(1)} ms, p90 ${pctl(seq, 90).toFixed(1)}, CPU ${((cpuMs(gw.pid!) - c0) / 100).toFixed(1)} ms/query`);
+console.log(`sequential: p50 ${percentile(seq, 50).toFixed(1)} ms, p90 ${percentile(seq, 90).toFixed(1)}, CPU ${((cpuMs(gw.pid!) - c0) / 100).toFixed(1)} ms/query`);
 
 const rate = Number(env('RATE', '10'));
 const dur = Number(env('DUR', '3'));
@@ -108,7 +107,7 @@ for (let rep = 0; rate > 0 && rep < 3; rep++) {
     }),
   );
   await sleep(300);
-  console.log(`fixed rate ${rate}/s: p50 ${pctl(samples, 50).toFixed(1)} ms, p90 ${pctl(samples, 90).toFixed(1)}, p99 ${pctl(samples, 99).toFixed(1)}, CPU ${((cpuMs(gw.pid!) - f0) / samples.length).toFixed(1)} ms/query (n ${samples.length})`);
+  console.log(`fixed rate ${rate}/s: p50 ${percentile(samples, 50).toFixed(1)} ms, p90 ${percentile(samples, 90).toFixed(1)}, p99 ${percentile(samples, 99).toFixed(1)}, CPU ${((cpuMs(gw.pid!) - f0) / samples.length).toFixed(1)} ms/query (n ${samples.length})`);
 }
 
 const runs = Number(env('RUNS', '2'));

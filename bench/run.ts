@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { encodeId } from '../src/core/ids.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
-import { cpuMs, freePort, serveFlags, sleep } from './lib.ts';
+import { cpuMs, freePort, median, percentile, serveFlags, sleep } from './lib.ts';
 import {
   meshQ1, meshQ2, minimumQ1, pbxQ1, pbxQ1c, pbxQ2, pbxQ3, PAGE, Q23_VENDOR, Q4_FAILING_VENDOR, ROUNDS, VENDOR_ORDER,
   type GqlBody, type QueryKey, type SourceIds,
@@ -57,16 +57,6 @@ const TMP = mkdtempSync(join(tmpdir(), 'pbx-bench-'));
 // small helpers
 
 const log = (msg: string) => process.stderr.write(`[bench ${((performance.now() - T0) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
-const median = (xs: number[]) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
-};
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Peak RSS (VmHWM) or current RSS (VmRSS), MB. */
@@ -527,8 +517,8 @@ async function fixedRateRuns(sys: System, sims: Sims, q: QueryKey): Promise<{ ru
     const c1 = cpuMs(sys.pid);
     const calls = callsOf(await sims.counters());
     runs.push({
-      p50: r1(pct(run.samples, 50)),
-      p99: r1(pct(run.samples, 99)),
+      p50: r1(percentile(run.samples, 50)),
+      p99: r1(percentile(run.samples, 99)),
       achievedRate: r1(run.completed / run.seconds),
       completed: run.completed,
       non2xx: run.non2xx,
@@ -568,7 +558,7 @@ async function throughputRun(sys: System, q: QueryKey, seconds = THROUGHPUT_S): 
     completed: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    p50: r1(pct(samples, 50)),
+    p50: r1(percentile(samples, 50)),
     cpuMsPerQuery: result.requests.sent ? Math.round(((c1 - c0) / result.requests.sent) * 100) / 100 : NaN,
   };
 }
