@@ -8,7 +8,8 @@
  * A_MAIN / B_MAIN: entry files (a build of another commit: `git worktree add`, then `tsc -p
  * tsconfig.build.json` there; keep it inside this folder so node_modules resolve). Knobs
  * (environment): A_FLAGS / B_FLAGS (node flags, default none), A_SERVER / B_SERVER (JSON merged
- * into the server config), A_ENV / B_ENV ("K=V K=V" extra environment), Q (Q1, Q1c or Q4), DUR (3).
+ * into the server config), A_ENV / B_ENV ("K=V K=V" extra environment, e.g. LOG_LEVEL=error; the
+ * gateways log at warn to a file otherwise), Q (Q1, Q1c or Q4), DUR (3).
  *
  * MODE=latency: instead of throughput, latency at a fixed rate: one request every GAP ms (50),
  * alternately to A and B (each system at 1000 / (2 × GAP) req/s, their requests never overlapping at
@@ -17,7 +18,7 @@
  * random 0–1 ms off the millisecond grid that node's timers (the simulators' too) fire on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
@@ -40,7 +41,11 @@ const body = JSON.stringify(process.env['Q'] === 'Q1c' ? pbxQ1c(ids) : pbxQ1(ids
 if (process.env['Q'] === 'Q4') await fetch(`${info.control}/fault?vendor=portsip&fault=error500`);
 async function start(key: string, main: string, flags: string | undefined, extraEnv: string | undefined): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...(flags ? flags.split(' ') : []), main, '--config', join(tmp, `config-${key}.json`)], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...Object.fromEntries((extraEnv ?? '').split(' ').filter(Boolean).map((kv) => kv.split('='))), PORT: String(port), LOG_LEVEL: 'warn' } });
+  // Logs go to a file, as in bench/run.ts (writing to /dev/null would cost nothing); LOG_LEVEL warn
+  // unless A_ENV / B_ENV say otherwise.
+  const out = openSync(join(tmp, `gateway-${key}.log`), 'w');
+  const env = { ...process.env, LOG_LEVEL: 'warn', ...Object.fromEntries((extraEnv ?? '').split(' ').filter(Boolean).map((kv) => kv.split('='))), PORT: String(port) };
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...(flags ? flags.split(' ') : []), main, '--config', join(tmp, `config-${key}.json`)], { stdio: ['ignore', out, 'inherit'], env });
   const url = `http://127.0.0.1:${port}/graphql`;
   for (;;) {
     try {

@@ -88,18 +88,22 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
       requests.set(key, (requests.get(key) ?? 0) + 1);
       log.push({ method, path, query: Object.fromEntries(url.searchParams), body });
       if (log.length > 10_000) log.shift();
-      if (fault === 'none') {
-        // The answer is ready `latency` ms after the request arrived, however long the simulator took
-        // to compute and serialise it: the latency knob is the vendor's whole response time, so a
-        // gateway's critical path is exactly rounds x latency (a big list no longer costs extra).
-        const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
-        const text = answer.text ?? JSON.stringify(answer.body);
+      // Every answer, a fault's included, is ready `latency` ms after the request arrived, however long
+      // the simulator took to read the body and compute and serialise the answer: the latency knob is
+      // the vendor's whole response time, so a gateway's critical path is exactly rounds x latency (a
+      // big list costs no extra, and neither does a request body that arrives after its headers).
+      const untilReady = async () => {
         const wait = latency - (performance.now() - arrived);
         if (wait > 0) await sleep(wait);
+      };
+      if (fault === 'none') {
+        const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
+        const text = answer.text ?? JSON.stringify(answer.body);
+        await untilReady();
         sendText(res, answer.status, text, answer.headers);
         return;
       }
-      if (latency > 0) await sleep(latency);
+      await untilReady();
       switch (fault) {
         case 'error500':
           // A vendor error body full of things that must never reach a client.
