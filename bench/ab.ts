@@ -18,7 +18,7 @@
  * random 0–1 ms off the millisecond grid that node's timers (the simulators' too) fire on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
@@ -46,6 +46,7 @@ async function start(key: string, main: string, flags: string | undefined, extra
   const out = openSync(join(tmp, `gateway-${key}.log`), 'w');
   const env = { ...process.env, LOG_LEVEL: 'warn', ...Object.fromEntries((extraEnv ?? '').split(' ').filter(Boolean).map((kv) => kv.split('='))), PORT: String(port) };
   const child = spawn('taskset', ['-c', '0', process.execPath, ...(flags ? flags.split(' ') : []), main, '--config', join(tmp, `config-${key}.json`)], { stdio: ['ignore', out, 'inherit'], env });
+  closeSync(out); // the child holds its own copy
   const url = `http://127.0.0.1:${port}/graphql`;
   for (;;) {
     try {
