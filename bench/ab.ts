@@ -23,8 +23,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import autocannon from 'autocannon';
-import { cpuMs, freePort, median, percentile, sleep, startSimsChild } from './lib.ts';
+import { cpuMs, freePort, holdIdlePoll, median, percentile, sleep, startSimsChild } from './lib.ts';
 import { pbxQ1, pbxQ1c } from './queries.ts';
+
+// As in bench/run.ts: idle CPUs poll for the tool's lifetime (BENCH_IDLE=halt: the machine's own policy).
+console.log(`idle CPUs: ${holdIdlePoll().mode}`);
 
 const [aMain, bMain] = [process.argv[2]!, process.argv[3]!];
 const rounds = Number(process.argv[4] ?? 8);

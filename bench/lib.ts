@@ -1,6 +1,6 @@
 /** Helpers the benchmark (run.ts) and the tuning tools (quick.ts, ab.ts) share. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,29 @@ export function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+/**
+ * Keeps this machine's idle CPUs polling instead of halting while the benchmark runs: a PM QoS
+ * request of 0 µs on /dev/cpu_dma_latency, held as long as the file stays open (what cyclictest does
+ * by default and tuned's latency-performance profile does). This virtual machine's idle driver
+ * (cpuidle-haltpoll, halt polling off on its kernel command line) otherwise halts an idle vCPU, and
+ * waking it costs every leg that finds its receiver idle 0.3 to 0.5 ms (bench/NOTES.md): at a fixed
+ * 10 req/s that is every leg, for every system alike, and it varied by milliseconds from run to run.
+ * BENCH_IDLE=halt keeps the machine's own policy. Needs root; without it the bench runs as the
+ * machine is and says so.
+ */
+export function holdIdlePoll(): { mode: string; release: () => void } {
+  if (process.env['BENCH_IDLE'] === 'halt') return { mode: 'halt (BENCH_IDLE=halt: the machine\'s own idle policy)', release: () => {} };
+  try {
+    const fd = openSync('/dev/cpu_dma_latency', 'w');
+    const zero = Buffer.alloc(4);
+    zero.writeInt32LE(0);
+    writeSync(fd, zero);
+    return { mode: 'poll (PM QoS 0 µs on /dev/cpu_dma_latency held for the run)', release: () => closeSync(fd) };
+  } catch (err) {
+    return { mode: `halt (no PM QoS request: ${(err as NodeJS.ErrnoException).code ?? String(err)})`, release: () => {} };
+  }
 }
 
 /** A TCP port free on loopback right now. */

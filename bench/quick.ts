@@ -9,7 +9,7 @@
  * Knobs (environment): PREWARM (queries before measuring, 1000), MIX=1 (Q1c, Q2 and Q3 first), RATE (fixed rate, req/s, 10; 0
  * skips), RUNS (throughput runs, 2; 0 skips), DUR (seconds per run, 3), NODE_FLAGS (default: the
  * `npm run serve` flags), SOURCES (per vendor, JSON merged into its source config), SERVER (JSON merged into the server config, e.g. '{"executor":"graphql-js"}'),
- * MAIN (the entry, dist/main.js), LOG (the gateway's LOG_LEVEL, warn), IDLE (seconds idle before the fixed-rate runs, 0), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
+ * BENCH_IDLE=halt (idle CPUs halt, as the machine is; default: poll, see lib.ts holdIdlePoll), MAIN (the entry, dist/main.js), LOG (the gateway's LOG_LEVEL, warn), IDLE (seconds idle before the fixed-rate runs, 0), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
  * bench/trace.mjs: median timeline of a request's phases, printed at exit), LAT (simulated latency, 20).
  */
 import { spawn } from 'node:child_process';
@@ -18,8 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { encodeId } from '../src/core/ids.ts';
-import { cpuMs, freePort, percentile, serveFlags, sleep, startSimsChild } from './lib.ts';
+import { cpuMs, freePort, holdIdlePoll, percentile, serveFlags, sleep, startSimsChild } from './lib.ts';
 import { pbxQ1, pbxQ1c, pbxQ2, pbxQ3 } from './queries.ts';
+
+// As in bench/run.ts: idle CPUs poll for the tool's lifetime (BENCH_IDLE=halt: the machine's own policy).
+console.log(`idle CPUs: ${holdIdlePoll().mode}`);
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const q = process.argv[2] ?? 'Q1';
