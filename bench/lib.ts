@@ -36,10 +36,11 @@ export function cpuMs(pid: number): number {
 /**
  * Keeps this machine's idle CPUs polling instead of halting while the benchmark runs: a PM QoS
  * request of 0 µs on /dev/cpu_dma_latency, held as long as the file stays open (what cyclictest does
- * by default and tuned's latency-performance profile does). This virtual machine's idle driver
- * (cpuidle-haltpoll, halt polling off on its kernel command line) otherwise halts an idle vCPU, and
- * waking it costs every leg that finds its receiver idle 0.3 to 0.5 ms (bench/NOTES.md): at a fixed
- * 10 req/s that is every leg, for every system alike, and it varied by milliseconds from run to run.
+ * by default). This virtual machine's idle driver (cpuidle-haltpoll, halt polling off on its kernel
+ * command line) otherwise halts an idle vCPU, and waking it is paid by whatever sent it something: a
+ * round trip between the two cores with 20 ms between calls took 1.26 ms halted against 0.91 ms
+ * polling (bench/NOTES.md). At a fixed 10 req/s every leg finds its receiver idle, for every system
+ * alike, and the figures varied by milliseconds from run to run.
  * BENCH_IDLE=halt keeps the machine's own policy. Needs root; without it the bench runs as the
  * machine is and says so.
  */
