@@ -50,6 +50,8 @@ describe('configuration', () => {
     throwsConfig(() => parseConfig({ sources: [{ ...vital, baseUrl: 'ftp://x' }] }, VENDORS, env), 'sources[0].baseUrl', '"ftp://x"');
     throwsConfig(() => parseConfig({ sources: [{ ...vital, id: 'no spaces' }] }, VENDORS, env), 'sources[0].id', '"no spaces"');
     throwsConfig(() => parseConfig({ server: { port: 99999 }, sources: [vital] }, VENDORS, env), 'server.port', '99999');
+    throwsConfig(() => parseConfig({ sources: [{ ...vital, breaker: { openMs: 5 } }] }, VENDORS, env), 'sources[0].breaker.openMs', '5');
+    throwsConfig(() => parseConfig({ sources: [{ ...vital, breaker: 'off' }] }, VENDORS, env), 'sources[0].breaker', 'must be false or', '"off"');
     assert.throws(() => parseConfig({ sources: [{ ...vital, appKey: 42 }] }, VENDORS, env), (e: Error) => e.message.includes('sources[0].appKey') && !e.message.includes('42'));
   });
 

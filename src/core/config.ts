@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import type { BaseSourceConfig, VendorModule } from './vendor-module.ts';
+import type { BreakerOptions } from './http.ts';
 
 /** The validated configuration: parsed once at start-up. */
 export interface AppConfig {
@@ -70,6 +71,9 @@ export interface ApiKeyConfig {
 /** Default limits (README lists them). */
 export const DEFAULT_LIMITS: Limits = { maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxRootFields: 20, maxDirectives: 20, maxCost: 100_000 };
 
+/** Default circuit breaker of every source (README lists it). */
+export const DEFAULT_BREAKER: BreakerOptions = { minCalls: 5, failurePercent: 50, windowMs: 30_000, openMs: 10_000 };
+
 /** A configuration error: names the field and the value at fault. */
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -86,6 +90,23 @@ const baseSourceShape = {
   name: z.string().min(1).optional(),
   baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   timeoutMs: z.number().int().min(100).max(120_000).default(5000),
+  // The circuit breaker (src/core/http.ts); false sends every call whatever the vendor's state.
+  breaker: z
+    .union(
+      [
+        z.literal(false),
+        z
+          .object({
+            minCalls: z.number().int().min(1).max(10_000).default(DEFAULT_BREAKER.minCalls),
+            failurePercent: z.number().int().min(1).max(99).default(DEFAULT_BREAKER.failurePercent),
+            windowMs: z.number().int().min(1000).max(3_600_000).default(DEFAULT_BREAKER.windowMs),
+            openMs: z.number().int().min(100).max(600_000).default(DEFAULT_BREAKER.openMs),
+          })
+          .strict(),
+      ],
+      { error: 'must be false or an object of minCalls, failurePercent, windowMs and openMs (integers)' },
+    )
+    .default(DEFAULT_BREAKER),
 };
 
 const serverSchema = z

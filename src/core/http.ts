@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { got, HTTPError, ParseError, RequestError, TimeoutError, type Got, type OptionsInit } from 'got';
+import CircuitBreaker from 'opossum';
 import { PbxError, type PublicErrorCode } from './errors.ts';
 import { countCall, type RequestScope } from './request-scope.ts';
 import type { Logger } from './logger.ts';
@@ -8,10 +9,33 @@ import type { Logger } from './logger.ts';
 /** A vendor's reading of an answer: a public code and our own message, or undefined when fine. */
 export type Classification = { code: PublicErrorCode; message: string; reason?: string } | undefined;
 
+/** A source's circuit breaker state: closed (calls go out), open (they fail at once), half-open (one trial call). */
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
 /** Observes every vendor call (metrics). */
 export interface CallObserver {
   /** One call finished (any outcome); `code` is the public error code or undefined on success. */
   onCall(sourceId: string, durationMs: number, code: PublicErrorCode | undefined): void;
+  /** A call was not sent because the source's circuit is open. */
+  onRejected?(sourceId: string): void;
+  /** The source's circuit changed state. */
+  onCircuit?(sourceId: string, state: CircuitState): void;
+}
+
+/**
+ * When a failing vendor stops being called for a while (config `breaker`). Counted as failures:
+ * the outcomes that say the vendor is down or not answering (VENDOR_UNAVAILABLE, VENDOR_TIMEOUT,
+ * UPSTREAM_OUTCOME_UNKNOWN); a 404, a rejected input or refused credentials are answers.
+ */
+export interface BreakerOptions {
+  /** Fewest calls within the window before the circuit may open. */
+  minCalls: number;
+  /** The circuit opens when more than this percentage of the window's calls failed. */
+  failurePercent: number;
+  /** The rolling window the failure rate is taken over, ms. */
+  windowMs: number;
+  /** How long calls fail at once before one trial call is let through, ms. */
+  openMs: number;
 }
 
 /** Options for one source's HTTP client. */
@@ -34,6 +58,8 @@ export interface SourceHttpOptions {
   logger: Logger;
   /** Metrics observer. */
   observer?: CallObserver;
+  /** Circuit breaker; absent or false: every call is sent. */
+  breaker?: BreakerOptions | false;
 }
 
 /** Per-call options. */
@@ -124,9 +150,51 @@ function translate(err: unknown, sourceId: string, idempotent: boolean, classify
   return make('INTERNAL_SERVER_ERROR');
 }
 
+/** The outcomes that count against a source's circuit (the vendor down or not answering). */
+const OUTAGE: ReadonlySet<PublicErrorCode> = new Set(['VENDOR_UNAVAILABLE', 'VENDOR_TIMEOUT', 'UPSTREAM_OUTCOME_UNKNOWN']);
+
+/** A call's work, run by the breaker (opossum calls its action with the arguments of `fire`). */
+type Run = () => Promise<unknown>;
+
+/**
+ * One source's circuit breaker (opossum): while a vendor is failing, its part of an answer is an
+ * error at once instead of a call that waits for its 500 or its timeout, and the vendor is not
+ * hammered while it recovers. Open, it lets one trial call through every `openMs`; the rest fail
+ * at once, they do not queue behind the trial.
+ */
+function createBreaker(o: BreakerOptions, sourceId: string, logger: Logger, observer: CallObserver | undefined): CircuitBreaker<[Run], unknown> {
+  const breaker = new CircuitBreaker<[Run], unknown>((run: Run) => run(), {
+    name: sourceId,
+    // got has the timeout (SourceHttpOptions.timeoutMs); a second one here would race it.
+    timeout: false,
+    resetTimeout: o.openMs,
+    rollingCountTimeout: o.windowMs,
+    rollingCountBuckets: 10,
+    volumeThreshold: o.minCalls,
+    errorThresholdPercentage: o.failurePercent,
+    // Only outages count; any other error is an answer (filtered errors count as successes).
+    errorFilter: (err: unknown) => !(err instanceof PbxError && OUTAGE.has(err.code)),
+    // Neither is read: no latency arrays kept per bucket, no snapshot timer.
+    rollingPercentilesEnabled: false,
+    enableSnapshots: false,
+  });
+  breaker.on('open', () => {
+    logger.warn({ openMs: o.openMs }, 'circuit opened: calls to this source fail at once until a trial call succeeds');
+    observer?.onCircuit?.(sourceId, 'open');
+  });
+  breaker.on('halfOpen', () => observer?.onCircuit?.(sourceId, 'half-open'));
+  breaker.on('close', () => {
+    logger.info('circuit closed: calls to this source resumed');
+    observer?.onCircuit?.(sourceId, 'closed');
+  });
+  breaker.on('reject', () => observer?.onRejected?.(sourceId));
+  return breaker;
+}
+
 /**
  * Creates one source's got instance: explicit timeout, keep-alive sockets, retries only for
- * idempotent calls (once, on connection resets and 502/503/504), and error translation.
+ * idempotent calls (once, on connection resets and 502/503/504), error translation, and the
+ * source's circuit breaker.
  */
 export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   const agent = {
@@ -151,7 +219,27 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     },
   });
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined): Promise<T> {
+  const breaker = opts.breaker ? createBreaker(opts.breaker, opts.sourceId, opts.logger, opts.observer) : undefined;
+  const openSeconds = opts.breaker ? Math.ceil(opts.breaker.openMs / 1000) : 0;
+
+  function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined): Promise<T> {
+    if (!breaker) return send<T>(method, path, body, co, scope);
+    return (breaker.fire(() => send<T>(method, path, body, co, scope)) as Promise<T>).catch((err: unknown) => {
+      if (err instanceof PbxError) throw err;
+      // opossum's own refusals: the circuit is open (EOPENBREAKER) or the client closed (ESHUTDOWN).
+      const shut = (err as { code?: unknown } | null)?.code === 'ESHUTDOWN';
+      throw new PbxError(
+        'VENDOR_UNAVAILABLE',
+        shut
+          ? `${opts.sourceId}: the source is shutting down`
+          : `${opts.sourceId}: the vendor API has been failing; calls to it are paused (a trial call within ${openSeconds} s)`,
+        opts.sourceId,
+        { cause: err, reason: shut ? 'shutdown' : 'circuit_open' },
+      );
+    });
+  }
+
+  async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined): Promise<T> {
     const idempotent = co.idempotent ?? method === 'GET';
     const started = performance.now();
     const init: OptionsInit = {
@@ -205,6 +293,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   }
 
   const close = () => {
+    breaker?.shutdown();
     agent.http.destroy();
     agent.https.destroy();
   };

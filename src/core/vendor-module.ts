@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { SourceAdapter } from './adapter.ts';
-import type { SourceHttp, SourceHttpOptions } from './http.ts';
+import type { BreakerOptions, SourceHttp, SourceHttpOptions } from './http.ts';
 import type { Logger } from './logger.ts';
 
 /** The keys every source has, whatever its vendor. */
@@ -15,12 +15,14 @@ export interface BaseSourceConfig {
   baseUrl: string;
   /** Whole-request timeout per vendor call, ms. */
   timeoutMs: number;
+  /** Circuit breaker of the source's calls (false: none); absent in hand-built configs: none. */
+  breaker?: BreakerOptions | false;
 }
 
 /** What an adapter factory is given: no module-level singletons anywhere. */
 export interface AdapterDeps {
   /** Makes the source's one HTTP client. */
-  createHttp(opts: Omit<SourceHttpOptions, 'logger' | 'observer'>): SourceHttp;
+  createHttp(opts: Omit<SourceHttpOptions, 'logger' | 'observer' | 'breaker'>): SourceHttp;
   /** Logger. */
   logger: Logger;
 }

@@ -51,7 +51,9 @@ export function createAdapters(sources: readonly BaseSourceConfig[], deps: Pick<
     const logger = deps.logger.child({ source: cfg.id, vendor: cfg.vendor });
     return mod.createAdapter(cfg, {
       logger,
-      createHttp: (opts) => createSourceHttp({ ...opts, logger, ...(deps.observer ? { observer: deps.observer } : {}) }),
+      // The breaker is the source's config, not the vendor's: adapters never see it.
+      createHttp: (opts) =>
+        createSourceHttp({ ...opts, logger, ...(cfg.breaker ? { breaker: cfg.breaker } : {}), ...(deps.observer ? { observer: deps.observer } : {}) }),
     });
   });
 }

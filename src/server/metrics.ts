@@ -1,5 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CallObserver } from '../core/http.ts';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CallObserver, CircuitState } from '../core/http.ts';
 
 /** Prometheus metrics of one gateway (its own registry: no global state shared between instances). */
 export interface GatewayMetrics extends CallObserver {
@@ -20,8 +20,27 @@ export function createMetrics(): GatewayMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const rejected = new Counter({
+    name: 'pbxgraph_vendor_calls_rejected_total',
+    help: 'Vendor API calls not sent because the source circuit was open, by source',
+    labelNames: ['source'],
+    registers: [registry],
+  });
+  const circuit = new Gauge({
+    name: 'pbxgraph_vendor_circuit_state',
+    help: 'Source circuit breaker state: 0 closed, 1 open, 2 half-open (one trial call)',
+    labelNames: ['source'],
+    registers: [registry],
+  });
+  const STATE_VALUE: Record<CircuitState, number> = { closed: 0, open: 1, 'half-open': 2 };
   return {
     registry,
+    onRejected(sourceId) {
+      rejected.inc({ source: sourceId });
+    },
+    onCircuit(sourceId, state) {
+      circuit.set({ source: sourceId }, STATE_VALUE[state]);
+    },
     onCall(sourceId, durationMs, code) {
       calls.inc({ source: sourceId });
       latency.observe({ source: sourceId }, durationMs / 1000);
