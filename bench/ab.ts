@@ -9,7 +9,8 @@
  * tsconfig.build.json` there; keep it inside this folder so node_modules resolve). Knobs
  * (environment): A_FLAGS / B_FLAGS (node flags, default none), A_SERVER / B_SERVER (JSON merged
  * into the server config), A_ENV / B_ENV ("K=V K=V" extra environment, e.g. LOG_LEVEL=error; the
- * gateways log at warn to a file otherwise), Q (Q1, Q1c or Q4), DUR (3).
+ * gateways log at warn to a file otherwise), A_SOURCES / B_SOURCES (per vendor, JSON merged into its
+ * source config, e.g. '{"portsip":{"breaker":false}}'), Q (Q1, Q1c or Q4), DUR (3).
  *
  * MODE=latency: instead of throughput, latency at a fixed rate: one request every GAP ms (50),
  * alternately to A and B (each system at 1000 / (2 × GAP) req/s, their requests never overlapping at
@@ -32,12 +33,15 @@ console.log(`idle CPUs: ${holdIdlePoll().mode}`);
 const [aMain, bMain] = [process.argv[2]!, process.argv[3]!];
 const rounds = Number(process.argv[4] ?? 8);
 const { child: sims, info } = await startSimsChild(100, Number(process.env['LAT'] ?? 20));
-const sources = Object.values(info.vendors).flatMap((x) => x.sources);
+const sourcesOf = (k: string) => {
+  const overrides = JSON.parse(process.env[`${k}_SOURCES`] ?? '{}') as Record<string, Record<string, unknown>>;
+  return Object.entries(info.vendors).flatMap(([v, x]) => x.sources.map((s) => ({ ...s, ...(overrides[v] ?? {}) })));
+};
 const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
 const tmp = mkdtempSync(join(tmpdir(), 'pbx-ab-'));
 for (const k of ['A', 'B']) {
   const server = { host: '127.0.0.1', port: 0, ...JSON.parse(process.env[`${k}_SERVER`] ?? '{}') };
-  writeFileSync(join(tmp, `config-${k}.json`), JSON.stringify({ server, rateLimit: { capacity: 1e6, refillPerSecond: 1e6 }, sources }));
+  writeFileSync(join(tmp, `config-${k}.json`), JSON.stringify({ server, rateLimit: { capacity: 1e6, refillPerSecond: 1e6 }, sources: sourcesOf(k) }));
 }
 const body = JSON.stringify(process.env['Q'] === 'Q1c' ? pbxQ1c(ids) : pbxQ1(ids));
 // Q4: Q1 with the PortSIP simulator answering HTTP 500 to everything (as bench/run.ts).

@@ -188,6 +188,8 @@ function createBreaker(o: BreakerOptions, sourceId: string, logger: Logger, obse
     observer?.onCircuit?.(sourceId, 'closed');
   });
   breaker.on('reject', () => observer?.onRejected?.(sourceId));
+  // The state is in /metrics from the start, so an alert can compare it with 0.
+  observer?.onCircuit?.(sourceId, 'closed');
   return breaker;
 }
 
@@ -225,17 +227,17 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined): Promise<T> {
     if (!breaker) return send<T>(method, path, body, co, scope);
     return (breaker.fire(() => send<T>(method, path, body, co, scope)) as Promise<T>).catch((err: unknown) => {
+      // send() throws PbxErrors only; anything else is opossum refusing the call.
       if (err instanceof PbxError) throw err;
-      // opossum's own refusals: the circuit is open (EOPENBREAKER) or the client closed (ESHUTDOWN).
-      const shut = (err as { code?: unknown } | null)?.code === 'ESHUTDOWN';
-      throw new PbxError(
-        'VENDOR_UNAVAILABLE',
-        shut
-          ? `${opts.sourceId}: the source is shutting down`
-          : `${opts.sourceId}: the vendor API has been failing; calls to it are paused (a trial call within ${openSeconds} s)`,
-        opts.sourceId,
-        { cause: err, reason: shut ? 'shutdown' : 'circuit_open' },
-      );
+      const code = (err as { code?: unknown } | null)?.code;
+      if (code === 'EOPENBREAKER') {
+        throw new PbxError('VENDOR_UNAVAILABLE', `${opts.sourceId}: the vendor API has been failing; calls to it are paused for up to ${openSeconds} s`, opts.sourceId, {
+          cause: err,
+          reason: 'circuit_open',
+        });
+      }
+      if (code === 'ESHUTDOWN') throw new PbxError('VENDOR_UNAVAILABLE', `${opts.sourceId}: the source is shutting down`, opts.sourceId, { cause: err, reason: 'shutdown' });
+      throw err;
     });
   }
 
