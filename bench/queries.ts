@@ -170,17 +170,17 @@ export interface RoundsRow {
 /** Sequential vendor rounds per query and system, derived from the resolvers and adapters. */
 export const ROUNDS: Record<string, Partial<Record<QueryKey, RoundsRow>>> = {
   'pbx-graph': {
-    Q1: { rounds: 2, why: 'sources in parallel (one alias each); PortSIP: list, then status batch, started as soon as the list is parsed (its list request goes first: the others carry what the query needs); group index cached (cold: list → group/list → group/show = 3); VitalPBX and portal lists cached (cold: 1); Telecom X, eTelecom: 1' },
-    Q1c: { rounds: 2, why: 'as Q1' },
+    Q1: { rounds: 1, why: "sources in parallel (one alias each); PortSIP: list and status batch together, the batch for the ids the page's last answer lacked status for (src/server/page-hints.ts; a page not seen before: list, then status = 2); group index cached (cold: group/list → group/show = 2, also started with the list); VitalPBX and portal lists cached (cold: 1); Telecom X, eTelecom: 1" },
+    Q1c: { rounds: 1, why: 'as Q1' },
     Q2: { rounds: 2, why: 'VitalPBX GET /extensions/{id} (embeds devices, queues), then voicemail_records and cdr_summary in parallel' },
     Q3: { rounds: 0, why: '50 VitalPBX keys in one DataLoader batch = the tenant list, cached (cold: 1)' },
     Q4: { rounds: 1, why: "PortSIP list fails (HTTP 500, not retried) in round 1 until PortSIP's circuit opens (more than half of its calls in the last 30 s failed), then it is not called but for one trial call every 10 s; Telecom X and eTelecom lists: 1; VitalPBX and portal lists cached" },
   },
   'pbx-graph (graphql-js)': {
-    Q1: { rounds: 2, why: 'as pbx-graph' },
+    Q1: { rounds: 1, why: 'as pbx-graph' },
   },
   'pbx-graph (caches off)': {
-    Q1: { rounds: 3, why: 'as pbx-graph cold: PortSIP list → group/list → group/show; every other source 1' },
+    Q1: { rounds: 2, why: 'as pbx-graph cold: PortSIP group/list → group/show, started with the list and the status batch; every other source 1' },
     Q4: { rounds: 1, why: "every healthy source: one list round; PortSIP's circuit open, as pbx-graph" },
   },
   mesh: {

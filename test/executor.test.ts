@@ -5,6 +5,7 @@ import { parseConfig } from '../src/core/config.ts';
 import { GlobalIds } from '../src/core/ids.ts';
 import { newRequestScope } from '../src/core/request-scope.ts';
 import { createContext, releaseContext } from '../src/server/context.ts';
+import { PageHints } from '../src/server/page-hints.ts';
 import { splitRootFields } from '../src/server/jit.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
 import { startStack, type TestStack } from './helpers.ts';
@@ -162,7 +163,7 @@ describe('a request lets go of what it held once answered', () => {
     const stack = await startStack({ size: 3 });
     try {
       const source = stack.gateway.sources[0]!;
-      const ctx = createContext(stack.gateway.sources, { name: 'test', scopes: new Set(['read']), sources: undefined }, newRequestScope(), 'r1', new GlobalIds());
+      const ctx = createContext(stack.gateway.sources, { name: 'test', scopes: new Set(['read']), sources: undefined }, newRequestScope(), 'r1', new GlobalIds(), new PageHints());
       const response: { body?: unknown } = { body: { kind: 'single', singleResult: { data: { big: 'tree' } } } };
       ctx.meta.response = response;
       const before = ctx.loaders.get('extension', source);

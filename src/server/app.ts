@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.ts';
 import { newRequestScope } from '../core/request-scope.ts';
 import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
 import { createContext, releaseContext, type GatewayContext } from './context.ts';
+import { PageHints } from './page-hints.ts';
 import { createMetrics } from './metrics.ts';
 import { buildSchema } from './schema.ts';
 import { jitExecutor } from './jit.ts';
@@ -166,6 +167,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const limiter = new RateLimiter(config.rateLimit.capacity, config.rateLimit.refillPerSecond);
   const limits = operationLimits(config.limits, config.server.production);
   const ids = new GlobalIds();
+  const pageHints = new PageHints();
   const httpServer = http.createServer();
   const jit = config.server.executor === 'jit' ? jitExecutor(buildSchema()) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
@@ -248,7 +250,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
       context: async () => {
-        ctx = createContext(sources, caller ?? { name: 'anonymous', scopes: new Set(), sources: new Set() }, scope, requestId, ids);
+        ctx = createContext(sources, caller ?? { name: 'anonymous', scopes: new Set(), sources: new Set() }, scope, requestId, ids, pageHints);
         return ctx;
       },
     });

@@ -5,6 +5,8 @@ import { badInput, PbxError, unsupported } from '../core/errors.ts';
 import type { GatewayContext } from './context.ts';
 import type { ConnectionModel, EdgeModel } from './models.ts';
 import { loadedField, nodeFieldNames, type LoadedField } from './lookahead.ts';
+import { PageHints } from './page-hints.ts';
+import type { LoaderKind } from '../core/loaders.ts';
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 500;
@@ -90,7 +92,20 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
       if (![...loaded].some((f) => source.capabilities.has(f.capability) && !source.listCarries.has(f.capability))) {
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const page = await ctx.loaders.ops(source).listExtensions({ search, first: need, after: i === startIndex ? adapterAfter : undefined });
+      const after = i === startIndex ? adapterAfter : undefined;
+      const listed = ctx.loaders.ops(source).listExtensions({ search, first: need, after });
+      // The loads this page led to last time start now, beside the list call, instead of one vendor
+      // round after it (PortSIP's status batch): the same loaders, so the same calls when the page
+      // is unchanged (page-hints.ts).
+      const hintKey = PageHints.key(source.id, search, need, after);
+      const predicted = ctx.pageHints.get(hintKey);
+      if (predicted) {
+        for (const f of loaded) {
+          const ids = predicted.get(f.kind);
+          if (ids && source.capabilities.has(f.capability)) void ctx.loaders.get(f.kind, source)?.loadMany(ids);
+        }
+      }
+      const page = await listed;
       if (single) {
         totalCount = page.totalCount;
         hasPreviousPage = page.hasPreviousPage;
@@ -104,11 +119,16 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
       // Start those loads now, as the resolvers of these nodes will: the same loaders and keys (so
       // the same vendor calls), but sent as soon as the page is known instead of after every row
       // of it has been resolved. On a dashboard this is the second vendor round's start.
+      const loads = new Map<LoaderKind, readonly string[]>(predicted);
       for (const f of loaded) {
         if (!source.capabilities.has(f.capability)) continue;
         const ids = page.items.filter((item) => f.lacks(item.node)).map((item) => item.node.vendorId);
         if (ids.length > 0) void ctx.loaders.get(f.kind, source)?.loadMany(ids);
+        if (ids.length > 0) loads.set(f.kind, ids);
+        else loads.delete(f.kind);
       }
+      // Kinds this query did not ask for keep what an earlier one learnt.
+      ctx.pageHints.set(hintKey, loads);
       if (page.hasNextPage) {
         hasNextPage = true;
         break;

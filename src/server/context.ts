@@ -1,6 +1,7 @@
 import type { SourceAdapter } from '../core/adapter.ts';
 import type { PbxError } from '../core/errors.ts';
 import type { GlobalIds } from '../core/ids.ts';
+import type { PageHints } from './page-hints.ts';
 import { Loaders } from '../core/loaders.ts';
 import type { RequestScope } from '../core/request-scope.ts';
 import type { Caller } from './security.ts';
@@ -49,13 +50,15 @@ export interface GatewayContext {
   ids: GlobalIds;
   /** The type of each object a `node` field answered (Node.__resolveType reads it). */
   nodeTypes: WeakMap<object, 'Pbx' | 'Extension' | 'Group'>;
+  /** The gateway's memory of which loads each page led to (shared by its requests: ids only). */
+  pageHints: PageHints;
 }
 
 /**
  * Builds a request's context. A key limited to some sources sees only those, everywhere: every
  * resolver reaches sources through `sources`, so another source's id is NOT_FOUND with no vendor call.
  */
-export function createContext(all: readonly SourceAdapter[], caller: Caller, scope: RequestScope, requestId: string, ids: GlobalIds): GatewayContext {
+export function createContext(all: readonly SourceAdapter[], caller: Caller, scope: RequestScope, requestId: string, ids: GlobalIds, pageHints: PageHints): GatewayContext {
   const visible = caller.sources ? all.filter((s) => caller.sources!.has(s.id)) : all;
   return {
     sources: new VisibleSources(visible),
@@ -68,6 +71,7 @@ export function createContext(all: readonly SourceAdapter[], caller: Caller, sco
     partialErrors: [],
     ids,
     nodeTypes: new WeakMap(),
+    pageHints,
   };
 }
 

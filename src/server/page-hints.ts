@@ -1,0 +1,52 @@
+import type { LoaderKind } from '../core/loaders.ts';
+
+/** The loads one page of a source led to: vendor ids per loader kind. */
+export type PageLoads = ReadonlyMap<LoaderKind, readonly string[]>;
+
+/**
+ * What the last page of each (source, search, page size, cursor) led the gateway to load: the ids
+ * whose records lacked a field the query asked for (a PortSIP list carries no status). A prediction,
+ * never an answer: the next request for the same page starts those loads together with the list
+ * call instead of one vendor round after it, through the request's own DataLoaders, so the vendor
+ * calls are the same ones and nothing a vendor answered outlives its request. The page that comes
+ * back still decides what is answered; ids it lists that were not predicted are loaded then, as
+ * before, and predicted ids it no longer lists are loaded for nothing.
+ *
+ * One per gateway (made by the server factory, not a module singleton), holding ids only; bounded,
+ * the least recently used page forgotten first.
+ */
+export class PageHints {
+  readonly #pages = new Map<string, PageLoads>();
+
+  /** @param max How many pages to remember. */
+  constructor(private readonly max = 1000) {}
+
+  /** The key of one page of one source. */
+  static key(sourceId: string, search: string | undefined, first: number, after: string | undefined): string {
+    return JSON.stringify([sourceId, search ?? null, first, after ?? null]);
+  }
+
+  /** The loads the last answer of this page led to, if remembered. */
+  get(key: string): PageLoads | undefined {
+    const loads = this.#pages.get(key);
+    if (loads) {
+      // Most recently used last: Map keeps insertion order, so the oldest is the first key.
+      this.#pages.delete(key);
+      this.#pages.set(key, loads);
+    }
+    return loads;
+  }
+
+  /** Remembers the loads of this page's latest answer (none: forgets the page). */
+  set(key: string, loads: PageLoads): void {
+    this.#pages.delete(key);
+    if (loads.size === 0) return;
+    this.#pages.set(key, loads);
+    if (this.#pages.size > this.max) this.#pages.delete(this.#pages.keys().next().value!);
+  }
+
+  /** Pages remembered. */
+  get size(): number {
+    return this.#pages.size;
+  }
+}
