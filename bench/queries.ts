@@ -174,7 +174,7 @@ export const ROUNDS: Record<string, Partial<Record<QueryKey, RoundsRow>>> = {
     Q1c: { rounds: 1, why: 'as Q1' },
     Q2: { rounds: 2, why: 'VitalPBX GET /extensions/{id} (embeds devices, queues), then voicemail_records and cdr_summary in parallel' },
     Q3: { rounds: 0, why: '50 VitalPBX keys in one DataLoader batch = the tenant list, cached (cold: 1)' },
-    Q4: { rounds: 1, why: "PortSIP list fails (HTTP 500, not retried) in round 1 until PortSIP's circuit opens (more than half of its calls in the last 30 s failed), then it is not called but for one trial call every 10 s; Telecom X and eTelecom lists: 1; VitalPBX and portal lists cached" },
+    Q4: { rounds: 1, why: "PortSIP list fails (HTTP 500, not retried) in round 1 (the first time with the status batch and group list predicted beside it; then the page is forgotten until its list answers again) until PortSIP's circuit opens (more than half of its calls in the last 30 s failed), then it is not called but for one trial call every 10 s; Telecom X and eTelecom lists: 1; VitalPBX and portal lists cached" },
   },
   'pbx-graph (graphql-js)': {
     Q1: { rounds: 1, why: 'as pbx-graph' },

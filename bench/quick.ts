@@ -9,7 +9,7 @@
  * Knobs (environment): PREWARM (queries before measuring, 1000), MIX=1 (Q1c, Q2 and Q3 first), RATE (fixed rate, req/s, 10; 0
  * skips), RUNS (throughput runs, 2; 0 skips), DUR (seconds per run, 3), NODE_FLAGS (default: the
  * `npm run serve` flags), SOURCES (per vendor, JSON merged into its source config), SERVER (JSON merged into the server config, e.g. '{"executor":"graphql-js"}'),
- * BENCH_IDLE=halt (idle CPUs halt, as the machine is; default: poll, see lib.ts holdIdlePoll), MAIN (the entry, dist/main.js), LOG (the gateway's LOG_LEVEL, warn), IDLE (seconds idle before the fixed-rate runs, 0), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
+ * HEALTHY=1 (Q4: one healthy Q1 first, as bench/run.ts: PortSIP logged in, its pages' hints known), BENCH_IDLE=halt (idle CPUs halt, as the machine is; default: poll, see lib.ts holdIdlePoll), MAIN (the entry, dist/main.js), LOG (the gateway's LOG_LEVEL, warn), IDLE (seconds idle before the fixed-rate runs, 0), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
  * bench/trace.mjs: median timeline of a request's phases, printed at exit), LAT (simulated latency, 20).
  */
 import { spawn } from 'node:child_process';
@@ -60,17 +60,23 @@ const extras = Array.from({ length: Number(env('EXTRA', '0')) }, () =>
 );
 const vital = (n: number) => encodeId('Extension', ids['vitalpbx']!, String(n));
 const body = JSON.stringify(q === 'T' ? { query: '{ __typename }' } : q === 'Q1c' ? pbxQ1c(ids) : q === 'Q2' ? pbxQ2(vital(2)) : pbxQ1(ids));
-// Q4: Q1 with the PortSIP simulator answering HTTP 500 to everything (as bench/run.ts).
-if (q === 'Q4') await fetch(`${info.control}/fault?vendor=portsip&fault=error500`);
 const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.text());
-for (;;) {
-  try {
-    const answer = JSON.parse(await post()) as { errors?: unknown[]; extensions?: unknown };
-    console.log(`${q}: ${body.length} B asked, ${answer.errors?.length ?? 0} errors, ${JSON.stringify(answer.extensions)}; node flags: ${flags.join(' ')}`);
-    break;
-  } catch {
-    await sleep(100);
+const answered = async () => {
+  for (;;) {
+    try {
+      return JSON.parse(await post()) as { errors?: unknown[]; extensions?: unknown };
+    } catch {
+      await sleep(100);
+    }
   }
+};
+// Q4: Q1 with the PortSIP simulator answering HTTP 500 to everything (as bench/run.ts). HEALTHY=1:
+// one Q1 answered first, as in bench/run.ts (the PortSIP session and the pages' hints exist).
+if (q === 'Q4' && process.env['HEALTHY'] === '1') await answered();
+if (q === 'Q4') await fetch(`${info.control}/fault?vendor=portsip&fault=error500`);
+{
+  const answer = await answered();
+  console.log(`${q}: ${body.length} B asked, ${answer.errors?.length ?? 0} errors, ${JSON.stringify(answer.extensions)}; node flags: ${flags.join(' ')}`);
 }
 const cannon = (opts: { connections: number; amount?: number; duration?: number; overallRate?: number }) =>
   autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, ...opts });

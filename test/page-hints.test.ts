@@ -63,6 +63,28 @@ describe('page hints', () => {
     assert.deepEqual(after.data, res.data);
   });
 
+  test('a page whose list failed is forgotten: while the vendor fails only the list call goes out', async () => {
+    await stack.gql(page(7));
+    await stack.gql(page(7)); // hinted from here on
+    sim().setFault('error500');
+    try {
+      stack.reset();
+      const failing = await stack.gql(page(7));
+      assert.equal(failing.errors?.[0]?.extensions?.code, 'VENDOR_UNAVAILABLE');
+      assert.deepEqual(vendorCalls(failing), { [SOURCE]: 2 }, 'the list and the batch predicted beside it');
+      stack.reset();
+      assert.deepEqual(vendorCalls(await stack.gql(page(7))), { [SOURCE]: 1 }, 'the list alone');
+    } finally {
+      sim().setFault('none');
+    }
+    stack.reset();
+    assert.deepEqual(vendorCalls(await stack.gql(page(7))), { [SOURCE]: 2 });
+    assert.equal(sim().maxInFlight(), 1, 'learnt again: list, then status');
+    stack.reset();
+    await stack.gql(page(7));
+    assert.equal(sim().maxInFlight(), 2, 'predicted again');
+  });
+
   test('remembers a bounded number of pages, the least recently used forgotten first', () => {
     const hints = new PageHints(2);
     const loads = new Map([['status' as const, ['1']]]);

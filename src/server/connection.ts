@@ -84,6 +84,8 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
       hasNextPage = true;
       break;
     }
+    const after = i === startIndex ? adapterAfter : undefined;
+    const hintKey = PageHints.key(source.id, search, need, after);
     try {
       if (search !== undefined && !source.capabilities.has('EXTENSION_SEARCH')) throw unsupported('search', source.vendor, source.id);
       // Critical path first: a source whose list records carry all this query needs is asked one turn
@@ -92,12 +94,10 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
       if (![...loaded].some((f) => source.capabilities.has(f.capability) && !source.listCarries.has(f.capability))) {
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const after = i === startIndex ? adapterAfter : undefined;
       const listed = ctx.loaders.ops(source).listExtensions({ search, first: need, after });
       // The loads this page led to last time start now, beside the list call, instead of one vendor
       // round after it (PortSIP's status batch): the same loaders, so the same calls when the page
       // is unchanged (page-hints.ts).
-      const hintKey = PageHints.key(source.id, search, need, after);
       const predicted = ctx.pageHints.get(hintKey);
       if (predicted) {
         for (const f of loaded) {
@@ -134,6 +134,9 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
         break;
       }
     } catch (err) {
+      // A page that did not come back is forgotten: while its vendor fails, the next requests send
+      // only the list call, not the loads predicted beside it (they would fail with it).
+      ctx.pageHints.set(hintKey, new Map());
       const pe = err instanceof PbxError ? err : new PbxError('INTERNAL_SERVER_ERROR', 'Internal server error', source.id, { cause: err });
       if (single) throw pe;
       ctx.partialErrors.push({ error: pe, path: responsePathAsArray(info.path) });
