@@ -117,17 +117,21 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
         edges.push({ node, adapterCursor: cursor, endOfSource: k === lastIndex });
       }
       // Start those loads now, as the resolvers of these nodes will: the same loaders and keys (so
-      // the same vendor calls), but sent as soon as the page is known instead of after every row
-      // of it has been resolved. On a dashboard this is the second vendor round's start.
+      // the same vendor calls, and none again for the ids predicted above), but sent as soon as the
+      // page is known instead of after every row of it has been resolved. On a dashboard whose page
+      // was not predicted this is the second vendor round's start. What they are is remembered for
+      // the next request of this page; kinds this query did not ask for keep what an earlier one learnt.
       const loads = new Map<LoaderKind, readonly string[]>(predicted);
       for (const f of loaded) {
         if (!source.capabilities.has(f.capability)) continue;
         const ids = page.items.filter((item) => f.lacks(item.node)).map((item) => item.node.vendorId);
-        if (ids.length > 0) void ctx.loaders.get(f.kind, source)?.loadMany(ids);
-        if (ids.length > 0) loads.set(f.kind, ids);
-        else loads.delete(f.kind);
+        if (ids.length === 0) {
+          loads.delete(f.kind);
+          continue;
+        }
+        void ctx.loaders.get(f.kind, source)?.loadMany(ids);
+        loads.set(f.kind, ids);
       }
-      // Kinds this query did not ask for keep what an earlier one learnt.
       ctx.pageHints.set(hintKey, loads);
       if (page.hasNextPage) {
         hasNextPage = true;
