@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import autocannon from 'autocannon';
-import { cpuMs, freePort, holdIdlePoll, median, percentile, sleep, startSimsChild } from './lib.ts';
+import { cpuMs, freePort, holdIdlePoll, median, percentile, sleep, sourcesWith, startSimsChild } from './lib.ts';
 import { pbxQ1, pbxQ1c } from './queries.ts';
 
 // As in bench/run.ts: idle CPUs poll for the tool's lifetime (BENCH_IDLE=halt: the machine's own policy).
@@ -33,15 +33,11 @@ console.log(`idle CPUs: ${holdIdlePoll().mode}`);
 const [aMain, bMain] = [process.argv[2]!, process.argv[3]!];
 const rounds = Number(process.argv[4] ?? 8);
 const { child: sims, info } = await startSimsChild(100, Number(process.env['LAT'] ?? 20));
-const sourcesOf = (k: string) => {
-  const overrides = JSON.parse(process.env[`${k}_SOURCES`] ?? '{}') as Record<string, Record<string, unknown>>;
-  return Object.entries(info.vendors).flatMap(([v, x]) => x.sources.map((s) => ({ ...s, ...(overrides[v] ?? {}) })));
-};
 const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
 const tmp = mkdtempSync(join(tmpdir(), 'pbx-ab-'));
 for (const k of ['A', 'B']) {
   const server = { host: '127.0.0.1', port: 0, ...JSON.parse(process.env[`${k}_SERVER`] ?? '{}') };
-  writeFileSync(join(tmp, `config-${k}.json`), JSON.stringify({ server, rateLimit: { capacity: 1e6, refillPerSecond: 1e6 }, sources: sourcesOf(k) }));
+  writeFileSync(join(tmp, `config-${k}.json`), JSON.stringify({ server, rateLimit: { capacity: 1e6, refillPerSecond: 1e6 }, sources: sourcesWith(info, process.env[`${k}_SOURCES`]) }));
 }
 const body = JSON.stringify(process.env['Q'] === 'Q1c' ? pbxQ1c(ids) : pbxQ1(ids));
 // Q4: Q1 with the PortSIP simulator answering HTTP 500 to everything (as bench/run.ts).

@@ -84,6 +84,15 @@ export interface SimsReady {
   vendors: Record<string, { url: string; sources: Record<string, unknown>[] }>;
 }
 
+/**
+ * The simulators' demo source entries, each with its vendor's overrides merged in: `json` maps a
+ * vendor to config keys, e.g. '{"portsip":{"breaker":false}}' (quick.ts SOURCES, ab.ts A_/B_SOURCES).
+ */
+export function sourcesWith(info: SimsReady, json = '{}'): Record<string, unknown>[] {
+  const overrides = JSON.parse(json) as Record<string, Record<string, unknown>>;
+  return Object.entries(info.vendors).flatMap(([v, x]) => x.sources.map((s) => ({ ...s, ...(overrides[v] ?? {}) })));
+}
+
 /** Starts every vendor simulator in one child on `core` (bench/sims.ts) and waits for its ready line. */
 export function startSimsChild(size: number, latencyMs: number, core = 1): Promise<{ child: ChildProcess; info: SimsReady }> {
   const child = spawn('taskset', ['-c', String(core), process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'sims.ts'), String(size), String(latencyMs)], {

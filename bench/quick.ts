@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { encodeId } from '../src/core/ids.ts';
-import { cpuMs, freePort, holdIdlePoll, percentile, serveFlags, sleep, startSimsChild } from './lib.ts';
+import { cpuMs, freePort, holdIdlePoll, percentile, serveFlags, sleep, sourcesWith, startSimsChild } from './lib.ts';
 import { pbxQ1, pbxQ1c, pbxQ2, pbxQ3 } from './queries.ts';
 
 // As in bench/run.ts: idle CPUs poll for the tool's lifetime (BENCH_IDLE=halt: the machine's own policy).
@@ -30,14 +30,13 @@ const tmp = mkdtempSync(join(tmpdir(), 'pbx-quick-'));
 const { child: sims, info } = await startSimsChild(100, Number(env('LAT', '20')));
 const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
 // SOURCES: per vendor, JSON merged into its source config, e.g. '{"vitalpbx":{"listCacheMs":0}}'.
-const overrides = JSON.parse(env('SOURCES', '{}')) as Record<string, Record<string, unknown>>;
 const config = join(tmp, 'config.json');
 writeFileSync(
   config,
   JSON.stringify({
     server: { host: '127.0.0.1', port: 0, debug: true, ...(JSON.parse(env('SERVER', '{}')) as Record<string, unknown>) },
     rateLimit: { capacity: 1e6, refillPerSecond: 1e6 },
-    sources: Object.entries(info.vendors).flatMap(([v, x]) => x.sources.map((s) => ({ ...s, ...(overrides[v] ?? {}) }))),
+    sources: sourcesWith(info, env('SOURCES', '{}')),
   }),
 );
 const port = await freePort();

@@ -61,16 +61,13 @@ describe('circuit breaker', () => {
       assert.deepEqual(vendorCalls(r), { [VITAL]: 1 }, `failure ${i + 1} is a vendor call`);
     }
     const before = sent();
-    const started = performance.now();
     const open = await stack.gql(LIST(VITAL));
-    const tookMs = performance.now() - started;
     assert.equal(sent(), before, 'no call reached the vendor');
     assert.deepEqual(vendorCalls(open), {});
     assert.equal(open.data.extensions, null);
     assert.deepEqual(codes(open), ['VENDOR_UNAVAILABLE']);
     assert.equal(open.errors![0]!.extensions?.pbx, VITAL);
     assert.match(open.errors![0]!.message, /^vital-hq: the vendor API has been failing; calls to it are paused for up to 1 s$/);
-    assert.ok(tookMs < OPEN_MS, `answered at once (${tookMs.toFixed(1)} ms)`);
     assert.equal(stack.logLines.filter((l) => l.includes('circuit opened') && l.includes(VITAL)).length, 1, 'the opening is logged once');
 
     const m = await metrics();
