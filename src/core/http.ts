@@ -1,7 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import { got, HTTPError, ParseError, RequestError, TimeoutError, type Got, type OptionsInit } from 'got';
+import { got, HTTPError, ParseError, RequestError, TimeoutError, type Got, type StreamOptions } from 'got';
+
+/** A call's stream (got.stream). */
+type GotStream = ReturnType<Got['stream']>;
 import CircuitBreaker from 'opossum';
+import { AnswerMemo, parseAnswer } from './answer-memo.ts';
 import { PbxError, type PublicErrorCode } from './errors.ts';
 import { countCall, type RequestScope } from './request-scope.ts';
 import type { Logger } from './logger.ts';
@@ -60,6 +64,8 @@ export interface SourceHttpOptions {
   observer?: CallObserver;
   /** Circuit breaker; absent or false: every call is sent. */
   breaker?: BreakerOptions | false;
+  /** Raw bytes of answers to reads kept to recognise an unchanged answer (answer-memo.ts); 0 keeps none. */
+  answerMemoBytes?: number;
 }
 
 /** Per-call options. */
@@ -150,6 +156,19 @@ function translate(err: unknown, sourceId: string, idempotent: boolean, classify
   return make('INTERNAL_SERVER_ERROR');
 }
 
+/** Raw answer bytes a source keeps to recognise unchanged answers, unless configured (answer-memo.ts). */
+export const DEFAULT_ANSWER_MEMO_BYTES = 8 * 1024 * 1024;
+
+/** Query parameters without the undefined ones. */
+function definedParams(params: Record<string, string | number | boolean | undefined>): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const k in params) {
+    const v = params[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
 /** The outcomes that count against a source's circuit (the vendor down or not answering). */
 const OUTAGE: ReadonlySet<PublicErrorCode> = new Set(['VENDOR_UNAVAILABLE', 'VENDOR_TIMEOUT', 'UPSTREAM_OUTCOME_UNKNOWN']);
 
@@ -194,6 +213,42 @@ function createBreaker(o: BreakerOptions, sourceId: string, logger: Logger, obse
 }
 
 /**
+ * One call through got's stream API: the status and the whole body. A non-2xx answer is got's
+ * HTTPError (its body read, for `classify`); a retry got grants (`retry` of the instance) is
+ * followed on the stream got creates for it.
+ */
+function receive(instance: Got, url: string, init: StreamOptions): Promise<{ statusCode: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const attach = (stream: GotStream) => {
+      const chunks: Buffer[] = [];
+      let statusCode = 0;
+      let done = false;
+      stream.once('response', (r: { statusCode: number }) => {
+        statusCode = r.statusCode;
+      });
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.once('end', () => {
+        if (done) return;
+        done = true;
+        resolve({ statusCode, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+      });
+      stream.once('error', (err: unknown) => {
+        if (done) return;
+        done = true;
+        reject(err);
+      });
+      stream.once('retry', (_count: number, _error: unknown, createRetryStream: () => GotStream) => {
+        // This attempt is over: what it emits from now on is not the answer.
+        done = true;
+        attach(createRetryStream());
+      });
+    };
+    // got.stream(url, o) is got(url, { ...o, isStream: true }): a spread per call (see createSourceHttp).
+    attach(instance(url, init) as unknown as GotStream);
+  });
+}
+
+/**
  * Creates one source's got instance: explicit timeout, keep-alive sockets, retries only for
  * idempotent calls (once, on connection resets and 502/503/504), error translation, and the
  * source's circuit breaker.
@@ -204,12 +259,20 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
   };
   const prefixUrl = opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`;
+  // Calls go through got's stream API (`receive`), not its promise API: the promise wraps each call
+  // in a p-cancelable promise that defines accessors per call, and on this V8 (Node 20) every call's
+  // response, body and request then outlive young-generation GCs until the next full GC. Measured
+  // with got alone (bench/NOTES.md): 25 ms scavenges promoting 7 MB each through promises, 1 ms
+  // and nothing promoted through streams. mutableDefaults only until cacheOptions is emptied: see
+  // below.
   const client: Got = got.extend({
+    mutableDefaults: true,
     prefixUrl,
     timeout: { request: opts.timeoutMs },
     agent,
     headers: { 'user-agent': 'pbx-graph', ...(opts.headers ?? {}) },
     throwHttpErrors: true,
+    retry: { limit: 0 },
     hooks: {
       // Once per attempt, so a retried call counts twice.
       beforeRequest: [
@@ -220,6 +283,18 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
       ],
     },
   });
+  // got builds each call's node:http options as `{ ...cacheOptions, ...more fields }`. On Node 20's
+  // V8 an object spread followed by more fields gets a new chain of hidden classes every time (30
+  // per call here), which the young-generation GC cannot free. With no cacheOptions keys (they are
+  // only read by got's HTTP cache, which is off) the spread is empty and the classes are shared.
+  client.defaults.options.cacheOptions = {};
+  client.defaults.options.freeze();
+  // Reads (and vendors' POST reads) are retried once, on connection resets and 502/503/504. The two
+  // instances are made once: options given per call are merged into got's defaults on every call.
+  const reads: Got = client.extend({ retry: { limit: 1, methods: ['GET', 'POST'], statusCodes: [502, 503, 504], errorCodes: ['ECONNRESET', 'EPIPE'] } });
+  const memoBytes = opts.answerMemoBytes ?? DEFAULT_ANSWER_MEMO_BYTES;
+  const memo = new AnswerMemo(memoBytes);
+  const memoOn = memoBytes > 0;
 
   const breaker = opts.breaker ? createBreaker(opts.breaker, opts.sourceId, opts.logger, opts.observer) : undefined;
   const openSeconds = opts.breaker ? Math.ceil(opts.breaker.openMs / 1000) : 0;
@@ -244,32 +319,24 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined): Promise<T> {
     const idempotent = co.idempotent ?? method === 'GET';
     const started = performance.now();
-    const init: OptionsInit = {
-      method,
-      headers: co.headers,
-      context: { scope },
-      retry: idempotent
-        ? { limit: 1, methods: [method], statusCodes: [502, 503, 504], errorCodes: ['ECONNRESET', 'EPIPE'] }
-        : { limit: 0 },
-    };
-    if (co.searchParams) {
-      const sp: Record<string, string | number | boolean> = {};
-      for (const [k, v] of Object.entries(co.searchParams)) if (v !== undefined) sp[k] = v;
-      init.searchParams = sp;
-    }
+    const init: StreamOptions = { isStream: true, method, context: { scope } };
+    if (co.headers) init.headers = co.headers;
+    const searchParams = co.searchParams ? definedParams(co.searchParams) : undefined;
+    if (searchParams) init.searchParams = searchParams;
     if (method === 'POST') init.json = body;
     try {
-      const res = (await client(path.replace(/^\//, ''), { ...init, responseType: 'json' })) as { statusCode: number; body: unknown; rawBody?: Buffer | undefined };
-      const body = res.body;
-      // got's finished request objects stay reachable for a while after the call (through old-space
-      // objects, until the next full GC: measured with got alone, bench/NOTES.md); the answer
-      // taken off them is not kept alive with them.
-      res.body = undefined;
-      res.rawBody = undefined;
-      const verdict = opts.classify?.(res.statusCode, body);
+      const raw = await receive(idempotent ? reads : client, path.replace(/^\//, ''), init);
+      let answer: unknown;
+      try {
+        // Only reads are remembered: a write's answer is not asked for twice alike.
+        answer = idempotent && memoOn ? memo.parse(JSON.stringify([method, path, searchParams ?? null, body ?? null, co.headers ?? null]), raw.body) : parseAnswer(raw.body);
+      } catch {
+        throw new PbxError('VENDOR_UNAVAILABLE', `${opts.sourceId}: the vendor API answered with a malformed body`, opts.sourceId);
+      }
+      const verdict = opts.classify?.(raw.statusCode, answer);
       if (verdict) throw new PbxError(verdict.code, `${opts.sourceId}: ${verdict.message}`, opts.sourceId, verdict.reason ? { reason: verdict.reason } : {});
       opts.observer?.onCall(opts.sourceId, performance.now() - started, undefined);
-      return body as T;
+      return answer as T;
     } catch (err) {
       const pe = translate(err, opts.sourceId, idempotent, opts.classify);
       opts.observer?.onCall(opts.sourceId, performance.now() - started, pe.code);

@@ -118,7 +118,8 @@ export function jitExecutor(schema: GraphQLSchema, maxCompiled = 500): JitExecut
       if (coerced.errors) return { errors: coerced.errors };
     }
     // The same data object: its serialised root fields still apply.
-    return { ...result, errors: result.errors.map(asGraphQLError) };
+    // Object.assign, not a spread with a field after it: see shaped() in core/errors.ts.
+    return Object.assign({}, result, { errors: result.errors.map(asGraphQLError) });
   };
 
   function stringifyResult(value: unknown): string {

@@ -3,6 +3,7 @@ import { assembleAdapter, type Page, type SourceAdapter, type SourceOperations }
 import type { RequestScope } from '../../core/request-scope.ts';
 import { inKeyOrder } from '../../core/batch.ts';
 import { badInput, notFound, PbxError, unsupported } from '../../core/errors.ts';
+import { byIdentity } from '../../core/shared-cache.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability, Extension } from '../../domain/types.ts';
 import { classifyEtelecomAnswer, createEtelecomClient, rpcBaseUrl } from './client.ts';
@@ -75,6 +76,8 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
     classify: classifyEtelecomAnswer,
   });
   const missing = (number: string) => notFound(`extension ${number}`, cfg.id);
+  // Rows mapped once per vendor answer: an unchanged answer is the same object (core/answer-memo.ts).
+  const toDomain = byIdentity((x: EtelecomExtension) => mapExtension(cfg.id, x));
 
   /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
   function operations(scope: RequestScope | undefined): SourceOperations {
@@ -102,7 +105,7 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
         seenCursors.add(next);
         after = next;
       }
-      return inKeyOrder(numbers, [...found.values()], (x) => String(x.extension_number), (x) => mapExtension(cfg.id, x), missing);
+      return inKeyOrder(numbers, [...found.values()], (x) => String(x.extension_number), toDomain, missing);
   }
 
   return {
@@ -123,7 +126,7 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
         taken.forEach((x, i) => {
           const consumed = skipHere + i + 1;
           const cursor: Position = consumed === rows.length && next ? { after: next, skip: 0 } : { after: pos.after, skip: consumed };
-          items.push({ node: mapExtension(cfg.id, x), cursor: encodePosition(cursor) });
+          items.push({ node: toDomain(x), cursor: encodePosition(cursor) });
         });
         if (skipHere + taken.length < rows.length) {
           hasNextPage = true; // stopped inside this vendor page

@@ -69,6 +69,9 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
     return byMember;
   });
   const groupsById = byIdentity((groups: Group[]) => indexBy(groups, (g) => g.vendorId));
+  // Rows mapped once per vendor answer: an unchanged answer is the same object (core/answer-memo.ts).
+  const summaryOf = byIdentity((x: PortsipExtensionSummary) => mapExtensionSummary(cfg.id, x));
+  const statusOf = byIdentity(mapStatus);
 
   /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
   function operations(scope: RequestScope | undefined): SourceOperations {
@@ -127,7 +130,7 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
       const skip = offset - (firstPage - 1) * size;
       const slice = rows.slice(skip, skip + first);
       return {
-        items: slice.map((x, i) => ({ node: mapExtensionSummary(cfg.id, x), cursor: String(offset + i) })),
+        items: slice.map((x, i) => ({ node: summaryOf(x), cursor: String(offset + i) })),
         hasNextPage: rows.length > skip + first || more,
         hasPreviousPage: offset > 0,
         // PortSIP tells the page count, not the item count.
@@ -173,7 +176,7 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
       // One extensions/status call per DataLoader batch, whatever its size.
       async loadStatus(ids) {
         const entries = await client.extensionStatus(ids);
-        return inKeyOrder(ids, entries, (x) => String(x.extension_number), mapStatus, missing);
+        return inKeyOrder(ids, entries, (x) => String(x.extension_number), statusOf, missing);
       },
       /**
        * Groups of each extension. The list has no belong_groups, so for a batch the group index (list +

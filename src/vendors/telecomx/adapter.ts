@@ -3,6 +3,7 @@ import { assembleAdapter, type SourceAdapter, type SourceOperations } from '../.
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { ConfigError } from '../../core/config.ts';
+import { byIdentity } from '../../core/shared-cache.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
 import { TokenCache, type IssuedToken } from '../../core/token.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
@@ -78,6 +79,8 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
   checkCredentials(cfg);
   const http = deps.createHttp({ sourceId: cfg.id, baseUrl: cfg.baseUrl, timeoutMs: cfg.timeoutMs, classify: classifyTelecomxAnswer });
   const { username, password, token: machineToken } = cfg;
+  // Rows mapped once per vendor answer: an unchanged answer is the same object (core/answer-memo.ts).
+  const toDomain = byIdentity((x: TxExtension) => mapExtension(cfg.id, x));
   const loginWith = (client: TelecomxClient) => async () => tokenLifetime(await client.login(username!, password!));
   const tokens = machineToken === undefined ? new TokenCache({ login: loginWith(createTelecomxClient(http, cfg.id)), marginMs: RENEW_MARGIN_MS }) : undefined;
   const isRejected = (err: unknown) => err instanceof PbxError && err.reason === TOKEN_REJECTED;
@@ -119,7 +122,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
       const items = page[PAGE_KEY];
       const total = typeof page.total === 'number' ? page.total : null;
       return {
-        items: items.map((x, i) => ({ node: mapExtension(cfg.id, x), cursor: String(offset + i) })),
+        items: items.map((x, i) => ({ node: toDomain(x), cursor: String(offset + i) })),
         hasNextPage: total !== null ? offset + items.length < total : items.length === limit,
         hasPreviousPage: offset > 0,
         totalCount: total,
@@ -142,7 +145,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
         },
         (x) => String(x._id).toLowerCase(),
       );
-      return inKeyOrder(keys, found, (x) => String(x._id).toLowerCase(), (x) => mapExtension(cfg.id, x), missing);
+      return inKeyOrder(keys, found, (x) => String(x._id).toLowerCase(), toDomain, missing);
     },
     // A reduced answer carries no phones: its status is not known (the resolvers read a restricted
     // record's own null and never get here for it).
