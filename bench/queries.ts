@@ -179,6 +179,9 @@ export const ROUNDS: Record<string, Partial<Record<QueryKey, RoundsRow>>> = {
   'pbx-graph (graphql-js)': {
     Q1: { rounds: 1, why: 'as pbx-graph' },
   },
+  'pbx-graph (answer memo off)': {
+    Q1: { rounds: 1, why: 'as pbx-graph; every vendor answer parsed and its rows mapped again, as when every answer changed since the last poll' },
+  },
   'pbx-graph (caches off)': {
     Q1: { rounds: 2, why: 'as pbx-graph cold: PortSIP group/list → group/show, started with the list and the status batch; every other source 1' },
     Q4: { rounds: 1, why: "every healthy source: one list round; PortSIP's circuit open, as pbx-graph" },

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { encodeId } from '../src/core/ids.ts';
+import { baseSourceShape } from '../src/core/config.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
 import { cpuMs, freePort, holdIdlePoll, median, percentile, serveFlags, sleep } from './lib.ts';
 import {
@@ -249,7 +250,7 @@ async function startPbxGraph(name: string, sims: Sims, overrides: Record<string,
     x.sources.map((s) => {
       const shape = VENDORS.get(vendor)?.configShape ?? {};
       // Only knobs this vendor's config knows (a strict schema refuses others).
-      const extra = Object.fromEntries(Object.entries(overrides[vendor] ?? {}).filter(([k]) => k in shape));
+      const extra = Object.fromEntries(Object.entries(overrides[vendor] ?? {}).filter(([k]) => k in shape || k in baseSourceShape));
       return { ...s, ...extra };
     }),
   );
@@ -598,13 +599,16 @@ async function main(): Promise<void> {
   const ids = sims.sourceIds();
   const telecomxCustomer = String(sims.info.vendors['telecomx']!.sources[0]!['customer'] ?? '');
 
-  const [pg, pgNoCache, pgJs, mesh] = await Promise.all([
+  const [pg, pgNoCache, pgJs, pgNoMemo, mesh] = await Promise.all([
     startPbxGraph('pbx-graph', sims),
     startPbxGraph('pbx-graph-nocache', sims, { vitalpbx: { listCacheMs: 0 }, portal: { listCacheMs: 0 }, portsip: { groupCacheMs: 0 } }),
     startPbxGraph('pbx-graph-graphql-js', sims, {}, { executor: 'graphql-js' }),
+    // The simulators answer the same bytes every time; this variant parses and maps every answer, as
+    // a gateway would whose vendor answers all changed since the last poll.
+    startPbxGraph('pbx-graph-nomemo', sims, Object.fromEntries(Object.keys(sims.info.vendors).map((v) => [v, { answerMemoBytes: 0 }]))),
     startMesh('mesh', sims),
   ]);
-  log(`started pbx-graph ${pg.url} (+ caches-off and graphql-js variants), mesh ${mesh.url}; node flags: ${SERVE_FLAGS.join(' ') || 'none'}`);
+  log(`started pbx-graph ${pg.url} (+ caches-off, graphql-js and answer-memo-off variants), mesh ${mesh.url}; node flags: ${SERVE_FLAGS.join(' ') || 'none'}`);
 
   // Q2/Q3 ask for VitalPBX extensions by global id: the extension with devices and queues (101 of
   // the doc) and 50 generated ones.
@@ -622,6 +626,7 @@ async function main(): Promise<void> {
     { key: 'mesh', pid: mesh.child.pid!, url: () => mesh.url, bodies: meshBodies, child: mesh.child },
     { key: 'pbx-graph (caches off)', pid: pgNoCache.child.pid!, url: () => pgNoCache.url, bodies: { Q1: pbxBodies.Q1!, Q4: pbxBodies.Q4! }, child: pgNoCache.child },
     { key: 'pbx-graph (graphql-js)', pid: pgJs.child.pid!, url: () => pgJs.url, bodies: { Q1: pbxBodies.Q1! }, cold: () => refreshAll(pgJs.url, ids), child: pgJs.child },
+    { key: 'pbx-graph (answer memo off)', pid: pgNoMemo.child.pid!, url: () => pgNoMemo.url, bodies: { Q1: pbxBodies.Q1! }, cold: () => refreshAll(pgNoMemo.url, ids), child: pgNoMemo.child },
   ];
   const queries: QueryKey[] = ['Q1', 'Q1c', 'Q2', 'Q3', 'Q4'];
   const withFault = async <T>(q: QueryKey, fn: () => Promise<T>): Promise<T> => {
@@ -692,6 +697,7 @@ async function main(): Promise<void> {
 
   await stopChild(pgNoCache.child);
   await stopChild(pgJs.child);
+  await stopChild(pgNoMemo.child);
 
   // 2. The floor replays pbx-graph's answers.
   const answersFile = join(TMP, 'floor-answers.json');

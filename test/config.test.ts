@@ -52,6 +52,7 @@ describe('configuration', () => {
     throwsConfig(() => parseConfig({ server: { port: 99999 }, sources: [vital] }, VENDORS, env), 'server.port', '99999');
     throwsConfig(() => parseConfig({ sources: [{ ...vital, breaker: { openMs: 5 } }] }, VENDORS, env), 'sources[0].breaker.openMs', '5');
     throwsConfig(() => parseConfig({ sources: [{ ...vital, breaker: 'off' }] }, VENDORS, env), 'sources[0].breaker', 'must be false or', '"off"');
+    throwsConfig(() => parseConfig({ sources: [{ ...vital, answerMemoBytes: -1 }] }, VENDORS, env), 'sources[0].answerMemoBytes', '-1');
     assert.throws(() => parseConfig({ sources: [{ ...vital, appKey: 42 }] }, VENDORS, env), (e: Error) => e.message.includes('sources[0].appKey') && !e.message.includes('42'));
   });
 

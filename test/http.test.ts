@@ -148,6 +148,20 @@ describe('source HTTP client', () => {
     assert.notEqual(w1, w2);
     assert.deepEqual(w1, w2);
   });
+
+  test('answerMemoBytes 0: every answer is parsed (still frozen)', async () => {
+    const { port } = server.address() as AddressInfo;
+    const plain = createSourceHttp({ sourceId: 'stub', baseUrl: `http://127.0.0.1:${port}/api`, timeoutMs: 5000, logger: silentLogger(), answerMemoBytes: 0 });
+    try {
+      const a = await plain.get('list');
+      const b = await plain.get('list');
+      assert.notEqual(a, b);
+      assert.deepEqual(a, b);
+      assert.ok(Object.isFrozen(a));
+    } finally {
+      plain.close();
+    }
+  });
 });
 
 describe('AnswerMemo', () => {

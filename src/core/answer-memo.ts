@@ -1,3 +1,6 @@
+/** Raw answer bytes a source keeps to recognise unchanged answers, unless configured (`answerMemoBytes`). */
+export const DEFAULT_ANSWER_MEMO_BYTES = 8 * 1024 * 1024;
+
 /**
  * The last parsed answer of each vendor read, kept per source so that an answer byte for byte the
  * same as the previous one to the same call is not parsed again. A dashboard polls the same pages,

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import type { BaseSourceConfig, VendorModule } from './vendor-module.ts';
+import { DEFAULT_ANSWER_MEMO_BYTES } from './answer-memo.ts';
 import type { BreakerOptions } from './http.ts';
 
 /** The validated configuration: parsed once at start-up. */
@@ -84,7 +85,8 @@ export class ConfigError extends Error {
 
 const SECRETISH = /key|secret|password|token|auth/i;
 
-const baseSourceShape = {
+/** The keys every source takes, whatever its vendor (each vendor adds its own: VendorModule.configShape). */
+export const baseSourceShape = {
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
   vendor: z.string(),
   name: z.string().min(1).optional(),
@@ -107,6 +109,8 @@ const baseSourceShape = {
       { error: 'must be false or an object of minCalls, failurePercent, windowMs and openMs (integers)' },
     )
     .default(DEFAULT_BREAKER),
+  // Raw bytes of answers kept to recognise an unchanged one (src/core/answer-memo.ts); 0 keeps none.
+  answerMemoBytes: z.number().int().min(0).max(1_073_741_824).default(DEFAULT_ANSWER_MEMO_BYTES),
 };
 
 const serverSchema = z

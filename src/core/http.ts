@@ -5,7 +5,7 @@ import { got, HTTPError, ParseError, RequestError, TimeoutError, type Got, type 
 /** A call's stream (got.stream). */
 type GotStream = ReturnType<Got['stream']>;
 import CircuitBreaker from 'opossum';
-import { AnswerMemo, parseAnswer } from './answer-memo.ts';
+import { AnswerMemo, DEFAULT_ANSWER_MEMO_BYTES, parseAnswer } from './answer-memo.ts';
 import { PbxError, type PublicErrorCode } from './errors.ts';
 import { countCall, type RequestScope } from './request-scope.ts';
 import type { Logger } from './logger.ts';
@@ -155,9 +155,6 @@ function translate(err: unknown, sourceId: string, idempotent: boolean, classify
   }
   return make('INTERNAL_SERVER_ERROR');
 }
-
-/** Raw answer bytes a source keeps to recognise unchanged answers, unless configured (answer-memo.ts). */
-export const DEFAULT_ANSWER_MEMO_BYTES = 8 * 1024 * 1024;
 
 /** Query parameters without the undefined ones. */
 function definedParams(params: Record<string, string | number | boolean | undefined>): Record<string, string | number | boolean> {

@@ -17,12 +17,14 @@ export interface BaseSourceConfig {
   timeoutMs: number;
   /** Circuit breaker of the source's calls (false: none); absent in hand-built configs: none. */
   breaker?: BreakerOptions | false;
+  /** Raw answer bytes kept to recognise unchanged answers (0: none); absent in hand-built configs: the default. */
+  answerMemoBytes?: number;
 }
 
 /** What an adapter factory is given: no module-level singletons anywhere. */
 export interface AdapterDeps {
   /** Makes the source's one HTTP client. */
-  createHttp(opts: Omit<SourceHttpOptions, 'logger' | 'observer' | 'breaker'>): SourceHttp;
+  createHttp(opts: Omit<SourceHttpOptions, 'logger' | 'observer' | 'breaker' | 'answerMemoBytes'>): SourceHttp;
   /** Logger. */
   logger: Logger;
 }

@@ -52,9 +52,15 @@ export function createAdapters(sources: readonly BaseSourceConfig[], deps: Pick<
     const logger = deps.logger.child({ source: cfg.id, vendor: cfg.vendor });
     return mod.createAdapter(cfg, {
       logger,
-      // The breaker is the source's config, not the vendor's: adapters never see it.
+      // The breaker and the answer memo are the source's config, not the vendor's: adapters never see them.
       createHttp: (opts) =>
-        createSourceHttp({ ...opts, logger, ...(cfg.breaker ? { breaker: cfg.breaker } : {}), ...(deps.observer ? { observer: deps.observer } : {}) }),
+        createSourceHttp({
+          ...opts,
+          logger,
+          ...(cfg.breaker ? { breaker: cfg.breaker } : {}),
+          ...(cfg.answerMemoBytes !== undefined ? { answerMemoBytes: cfg.answerMemoBytes } : {}),
+          ...(deps.observer ? { observer: deps.observer } : {}),
+        }),
     });
   });
 }
