@@ -214,7 +214,7 @@ function createBreaker(o: BreakerOptions, sourceId: string, logger: Logger, obse
  * HTTPError (its body read, for `classify`); a retry got grants (`retry` of the instance) is
  * followed on the stream got creates for it.
  */
-function receive(instance: Got, url: string, init: StreamOptions): Promise<{ statusCode: number; body: Buffer }> {
+function receive(instance: Got, url: string, init: StreamOptions, onRetry: () => void): Promise<{ statusCode: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const attach = (stream: GotStream) => {
       const chunks: Buffer[] = [];
@@ -237,6 +237,7 @@ function receive(instance: Got, url: string, init: StreamOptions): Promise<{ sta
       stream.once('retry', (_count: number, _error: unknown, createRetryStream: () => GotStream) => {
         // This attempt is over: what it emits from now on is not the answer.
         done = true;
+        onRetry();
         attach(createRetryStream());
       });
     };
@@ -270,15 +271,6 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     headers: { 'user-agent': 'pbx-graph', ...(opts.headers ?? {}) },
     throwHttpErrors: true,
     retry: { limit: 0 },
-    hooks: {
-      // Once per attempt, so a retried call counts twice.
-      beforeRequest: [
-        (o) => {
-          const scope = o.context['scope'] as RequestScope | undefined;
-          if (scope) countCall(scope, opts.sourceId);
-        },
-      ],
-    },
   });
   // got builds each call's node:http options as `{ ...cacheOptions, ...more fields }`. On Node 20's
   // V8 an object spread followed by more fields gets a new chain of hidden classes every time (30
@@ -316,13 +308,19 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined): Promise<T> {
     const idempotent = co.idempotent ?? method === 'GET';
     const started = performance.now();
-    const init: StreamOptions = { isStream: true, method, context: { scope } };
+    const init: StreamOptions = { isStream: true, method };
     if (co.headers) init.headers = co.headers;
     const searchParams = co.searchParams ? definedParams(co.searchParams) : undefined;
     if (searchParams) init.searchParams = searchParams;
     if (method === 'POST') init.json = body;
     try {
-      const raw = await receive(idempotent ? reads : client, path.replace(/^\//, ''), init);
+      // Every attempt is a vendor call of the request (a retried call counts twice). Counted here,
+      // not in a got hook: got awaits each hook before it writes the request.
+      const count = () => {
+        if (scope) countCall(scope, opts.sourceId);
+      };
+      count();
+      const raw = await receive(idempotent ? reads : client, path.replace(/^\//, ''), init, count);
       let answer: unknown;
       try {
         // Only reads are remembered: a write's answer is not asked for twice alike.

@@ -88,10 +88,10 @@ const vendorCallsPlugin: ApolloServerPlugin<GatewayContext> = {
     return {
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind !== 'single') return;
-        response.body.singleResult.extensions = {
-          ...(response.body.singleResult.extensions ?? {}),
+        // Object.assign, not a spread with a field after it (see shaped() in core/errors.ts).
+        response.body.singleResult.extensions = Object.assign({}, response.body.singleResult.extensions, {
           vendorCalls: Object.fromEntries(contextValue.scope.vendorCalls),
-        };
+        });
       },
     };
   },
