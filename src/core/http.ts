@@ -1,14 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
-import { got, HTTPError, ParseError, RequestError, TimeoutError, type Got, type StreamOptions } from 'got';
-
-/** A call's stream (got.stream). */
-type GotStream = ReturnType<Got['stream']>;
+import { got, HTTPError, RequestError, TimeoutError, type Got, type StreamOptions } from 'got';
 import CircuitBreaker from 'opossum';
 import { AnswerMemo, DEFAULT_ANSWER_MEMO_BYTES, parseAnswer } from './answer-memo.ts';
 import { PbxError, type PublicErrorCode } from './errors.ts';
 import { countCall, type RequestScope } from './request-scope.ts';
 import type { Logger } from './logger.ts';
+
+/** A call's stream (got.stream). */
+type GotStream = ReturnType<Got['stream']>;
 
 /** A vendor's reading of an answer: a public code and our own message, or undefined when fine. */
 export type Classification = { code: PublicErrorCode; message: string; reason?: string } | undefined;
@@ -147,7 +147,6 @@ function translate(err: unknown, sourceId: string, idempotent: boolean, classify
     return make(fallbackCode(status, idempotent));
   }
   if (err instanceof TimeoutError) return make(idempotent ? 'VENDOR_TIMEOUT' : 'UPSTREAM_OUTCOME_UNKNOWN');
-  if (err instanceof ParseError) return make('VENDOR_UNAVAILABLE', 'the vendor API answered with a malformed body');
   if (err instanceof RequestError) {
     // Refused or unresolvable: nothing was sent, so even a write is known not to have happened.
     const notSent = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN';
