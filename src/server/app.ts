@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { finished } from 'node:stream';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -281,16 +282,21 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     handle(req, res, requestId)
       .then(({ caller, log }) => {
         if (req.url === '/health' || req.url === '/metrics') return;
-        logger.info(
-          {
-            requestId,
-            key: caller ?? null,
-            operation: log?.operationName ?? null,
-            status: res.statusCode,
-            vendorCalls: log?.vendorCalls ?? {},
-            durationMs: Math.round((performance.now() - started) * 10) / 10,
-          },
-          'request',
+        // Logged once the answer has left (or the client went away): a large answer reaches the
+        // kernel over several turns of the event loop, and a log line written in between delays
+        // its last bytes. The duration is then the whole answer's.
+        finished(res, () =>
+          logger.info(
+            {
+              requestId,
+              key: caller ?? null,
+              operation: log?.operationName ?? null,
+              status: res.statusCode,
+              vendorCalls: log?.vendorCalls ?? {},
+              durationMs: Math.round((performance.now() - started) * 10) / 10,
+            },
+            'request',
+          ),
         );
       })
       .catch((err: unknown) => {
