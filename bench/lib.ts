@@ -85,11 +85,11 @@ export interface SimsReady {
 }
 
 /**
- * The simulators' demo source entries, each with its vendor's overrides merged in: `json` maps a
- * vendor to config keys, e.g. '{"portsip":{"breaker":false}}' (quick.ts SOURCES, ab.ts A_/B_SOURCES).
+ * The simulators' demo source entries, each with its vendor's overrides merged in: an object or its
+ * JSON mapping a vendor to config keys, e.g. '{"portsip":{"breaker":false}}' (quick.ts SOURCES, ab.ts A_/B_SOURCES).
  */
-export function sourcesWith(info: SimsReady, json = '{}'): Record<string, unknown>[] {
-  const overrides = JSON.parse(json) as Record<string, Record<string, unknown>>;
+export function sourcesWith(info: SimsReady, overridesByVendor: string | Record<string, Record<string, unknown>> = '{}'): Record<string, unknown>[] {
+  const overrides = typeof overridesByVendor === 'string' ? (JSON.parse(overridesByVendor) as Record<string, Record<string, unknown>>) : overridesByVendor;
   return Object.entries(info.vendors).flatMap(([v, x]) => x.sources.map((s) => ({ ...s, ...(overrides[v] ?? {}) })));
 }
 

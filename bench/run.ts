@@ -14,9 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { encodeId } from '../src/core/ids.ts';
-import { baseSourceShape } from '../src/core/config.ts';
-import { VENDORS } from '../src/vendors/registry.ts';
-import { cpuMs, freePort, holdIdlePoll, median, percentile, serveFlags, sleep } from './lib.ts';
+import { cpuMs, freePort, holdIdlePoll, median, percentile, serveFlags, sleep, sourcesWith } from './lib.ts';
 import {
   meshQ1, meshQ2, minimumQ1, pbxQ1, pbxQ1c, pbxQ2, pbxQ3, PAGE, Q23_VENDOR, Q4_FAILING_VENDOR, ROUNDS, VENDOR_ORDER,
   type GqlBody, type QueryKey, type SourceIds,
@@ -246,14 +244,7 @@ async function waitGraphql(url: string, name: string, timeoutMs = 60_000): Promi
  * `overrides` per vendor (cache knobs), `server` keys merged into the server config.
  */
 async function startPbxGraph(name: string, sims: Sims, overrides: Record<string, Record<string, unknown>> = {}, server: Record<string, unknown> = {}): Promise<{ url: string; child: ChildProcess }> {
-  const sources = Object.entries(sims.info.vendors).flatMap(([vendor, x]) =>
-    x.sources.map((s) => {
-      const shape = VENDORS.get(vendor)?.configShape ?? {};
-      // Only knobs this vendor's config knows (a strict schema refuses others).
-      const extra = Object.fromEntries(Object.entries(overrides[vendor] ?? {}).filter(([k]) => k in shape || k in baseSourceShape));
-      return { ...s, ...extra };
-    }),
-  );
+  const sources = sourcesWith(sims.info, overrides);
   const config = {
     server: { host: '127.0.0.1', port: 0, debug: true, ...server },
     // The per-caller token bucket would refuse a load generator; everything else as shipped.

@@ -85,8 +85,7 @@ export class ConfigError extends Error {
 
 const SECRETISH = /key|secret|password|token|auth/i;
 
-/** The keys every source takes, whatever its vendor (each vendor adds its own: VendorModule.configShape). */
-export const baseSourceShape = {
+const baseSourceShape = {
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
   vendor: z.string(),
   name: z.string().min(1).optional(),

@@ -287,9 +287,10 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   const breaker = opts.breaker ? createBreaker(opts.breaker, opts.sourceId, opts.logger, opts.observer) : undefined;
   const openSeconds = opts.breaker ? Math.ceil(opts.breaker.openMs / 1000) : 0;
 
-  function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined): Promise<T> {
-    if (!breaker) return send<T>(method, path, body, co, scope);
-    return (breaker.fire(() => send<T>(method, path, body, co, scope)) as Promise<T>).catch((err: unknown) => {
+  /** `readKey`: the call's identity when it is a read (idempotent), undefined for a write. */
+  function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
+    if (!breaker) return send<T>(method, path, body, co, scope, readKey);
+    return (breaker.fire(() => send<T>(method, path, body, co, scope, readKey)) as Promise<T>).catch((err: unknown) => {
       // send() throws PbxErrors only; anything else is opossum refusing the call.
       if (err instanceof PbxError) throw err;
       const code = (err as { code?: unknown } | null)?.code;
@@ -304,13 +305,12 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     });
   }
 
-  async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined): Promise<T> {
-    const idempotent = co.idempotent ?? method === 'GET';
+  async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
+    const idempotent = readKey !== undefined;
     const started = performance.now();
     const init: StreamOptions = { isStream: true, method };
     if (co.headers) init.headers = co.headers;
-    const searchParams = co.searchParams ? definedParams(co.searchParams) : undefined;
-    if (searchParams) init.searchParams = searchParams;
+    if (co.searchParams) init.searchParams = definedParams(co.searchParams);
     if (method === 'POST') init.json = body;
     try {
       // Every attempt is a vendor call of the request (a retried call counts twice). Counted here,
@@ -323,7 +323,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
       let answer: unknown;
       try {
         // Only reads are remembered: a write's answer is not asked for twice alike.
-        answer = idempotent && memoOn ? memo.parse(JSON.stringify([method, path, searchParams ?? null, body ?? null, co.headers ?? null]), raw.body) : parseAnswer(raw.body);
+        answer = readKey !== undefined && memoOn ? memo.parse(readKey, raw.body) : parseAnswer(raw.body);
       } catch {
         throw new PbxError('VENDOR_UNAVAILABLE', `${opts.sourceId}: the vendor API answered with a malformed body`, opts.sourceId);
       }
@@ -345,12 +345,14 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
    * request, so one caller never receives an answer fetched for another.
    */
   function shared<T>(scope: RequestScope | undefined, method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions = {}): Promise<T> {
-    const idempotent = co.idempotent ?? method === 'GET';
-    if (!scope || !idempotent) return call<T>(method, path, body, co, scope);
+    if (!(co.idempotent ?? method === 'GET')) return call<T>(method, path, body, co, scope, undefined);
+    // A read's identity: the in-flight calls it may join, and the answer memo's entry. (JSON drops
+    // undefined query values, as the request does.)
     const key = JSON.stringify([opts.sourceId, method, path, co.searchParams ?? null, body ?? null, co.headers ?? null]);
+    if (!scope) return call<T>(method, path, body, co, scope, key);
     const hit = scope.inflight.get(key);
     if (hit) return hit as Promise<T>;
-    const p = call<T>(method, path, body, co, scope).finally(() => scope.inflight.delete(key));
+    const p = call<T>(method, path, body, co, scope, key).finally(() => scope.inflight.delete(key));
     scope.inflight.set(key, p);
     return p;
   }

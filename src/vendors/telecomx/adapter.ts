@@ -133,7 +133,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
      * MAX_LIMIT extensions, since its items are the full record (expandGoto, includePhones).
      */
     async loadExtensions(ids) {
-      if (ids.length === 1) return eachKey(1, async (id) => mapExtension(cfg.id, await getOne(id)))(ids);
+      if (ids.length === 1) return eachKey(1, async (id) => toDomain(await getOne(id)))(ids);
       // Ids are hex: compare them case-insensitively.
       const keys = ids.map((id) => id.toLowerCase());
       const found = await scanPagesForKeys(

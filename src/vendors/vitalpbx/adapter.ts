@@ -76,7 +76,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
       loadExtensions: fromListOr(async (id) => {
         const x = await client.getExtension(id);
         if (!x) throw missing(id);
-        return mapExtension(cfg.id, x);
+        return toDomain(x);
       }, toDomain),
       loadDevices: fromListOr(async (id) => (await client.getDevices(id)).map((d) => mapDevice(cfg.id, d)), (x) => x.devices.map((d) => mapDevice(cfg.id, d))),
       loadQueues: fromListOr(async (id) => mapQueues(cfg.id, await client.getQueues(id)), (x) => mapQueues(cfg.id, x.queues_info)),
