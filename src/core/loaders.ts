@@ -100,6 +100,8 @@ export class Loaders {
   readonly #loaders = new Map<string, DataLoader<string, unknown>>();
   readonly #known = new Map<string, Map<string, Extension>>();
   readonly #ops = new Map<string, SourceOperations>();
+  // What each loader's batches answered, by key: read synchronously by `settled`.
+  readonly #settled = new Map<string, Map<string, unknown>>();
 
   constructor(
     /** The request these loaders belong to: every vendor call they cause is counted in it. */
@@ -124,15 +126,34 @@ export class Loaders {
       const ops = this.ops(source);
       const fn = batchFnOf(kind, ops);
       if (!fn) return undefined;
-      loader = new DataLoader<string, unknown>((keys) => this.#batch(kind, source.id, ops, fn, keys), { maxBatchSize: 500 });
+      const settled = new Map<string, unknown>();
+      this.#settled.set(key, settled);
+      loader = new DataLoader<string, unknown>(
+        (keys) =>
+          this.#batch(kind, source.id, ops, fn, keys).then((values) => {
+            for (let i = 0; i < keys.length; i++) settled.set(keys[i]!, values[i]);
+            return values;
+          }),
+        { maxBatchSize: 500 },
+      );
       this.#loaders.set(key, loader);
     }
     return loader as DataLoader<string, LoaderValues[K]>;
   }
 
+  /**
+   * What a batch of this request already answered for `key` (a value, or the Error that load would
+   * reject with), or undefined while it is not loaded. A resolver that finds it answers at once: a
+   * pending promise per field costs the executor a continuation per row.
+   */
+  settled<K extends LoaderKind>(kind: K, source: SourceAdapter, key: string): LoaderValues[K] | Error | undefined {
+    return this.#settled.get(`${kind}\u0000${source.id}`)?.get(key) as LoaderValues[K] | Error | undefined;
+  }
+
   /** Drops every loader and remembered record (the request has answered; see server/app.ts). */
   release(): void {
     this.#loaders.clear();
+    this.#settled.clear();
     this.#known.clear();
     this.#ops.clear();
   }

@@ -73,6 +73,24 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
     if (f) loaded.add(f);
   }
 
+  // The loads this page's rows will ask for, per source that answered its page: the rows resolve
+  // once they are in, and read them at once (Loaders.settled). A source whose list failed is not
+  // waited for: its predicted loads would fail with it, perhaps only at their timeout.
+  const loading: Promise<unknown>[] = [];
+  const start = (into: Promise<unknown>[], f: LoadedField, source: SourceAdapter, ids: readonly string[]) => {
+    const loads = ctx.loaders.get(f.kind, source)?.loadMany(ids);
+    if (!loads) return;
+    const next = f.next;
+    into.push(
+      next
+        ? loads.then((values) => {
+            const keys = new Set<string>();
+            for (const v of values) if (Array.isArray(v)) for (const k of v as string[]) keys.add(k);
+            return keys.size > 0 ? ctx.loaders.get(next, source)?.loadMany([...keys]) : undefined;
+          })
+        : loads,
+    );
+  };
   const edges: EdgeModel[] = [];
   let hasNextPage = false;
   let hasPreviousPage = Boolean(args.after);
@@ -86,6 +104,7 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
     }
     const after = i === startIndex ? adapterAfter : undefined;
     const hintKey = PageHints.key(source.id, search, need, after);
+    const mine: Promise<unknown>[] = [];
     try {
       if (search !== undefined && !source.capabilities.has('EXTENSION_SEARCH')) throw unsupported('search', source.vendor, source.id);
       // Critical path first: a source whose list records carry all this query needs is asked one turn
@@ -102,7 +121,7 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
       if (predicted) {
         for (const f of loaded) {
           const ids = predicted.get(f.kind);
-          if (ids && source.capabilities.has(f.capability)) void ctx.loaders.get(f.kind, source)?.loadMany(ids);
+          if (ids && source.capabilities.has(f.capability)) start(mine, f, source, ids);
         }
       }
       const page = await listed;
@@ -129,10 +148,11 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
           loads.delete(f.kind);
           continue;
         }
-        void ctx.loaders.get(f.kind, source)?.loadMany(ids);
+        start(mine, f, source, ids);
         loads.set(f.kind, ids);
       }
       ctx.pageHints.set(hintKey, loads);
+      loading.push(...mine);
       if (page.hasNextPage) {
         hasNextPage = true;
         break;
@@ -146,6 +166,8 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
       ctx.partialErrors.push({ error: pe, path: responsePathAsArray(info.path) });
     }
   }
+  // loadMany answers errors in place and never rejects.
+  if (loading.length > 0) await Promise.all(loading);
   // The rows are resolved one turn of the event loop later: vendor answers already received for this
   // request's other fields are read first, and the calls they lead to leave before this page's rows
   // take the CPU.

@@ -16,6 +16,8 @@ export interface LoadedField {
   capability: Capability;
   /** True when the record does not carry it, so the resolver will load it. */
   lacks(e: Extension): boolean;
+  /** The loader kind its values are keys of, when the resolver loads those next (group ids: groups). */
+  next?: LoaderKind;
 }
 
 const status: LoadedField = { kind: 'status', capability: 'STATUS', lacks: (e) => e.status === undefined };
@@ -27,7 +29,7 @@ export const LOADED_FIELDS = {
   devices: { kind: 'devices', capability: 'DEVICES', lacks: (e) => e.devices === undefined },
   queues: { kind: 'queues', capability: 'QUEUES', lacks: (e) => e.queues === undefined },
   // The groups resolver loads the group ids first; the groups themselves follow from those.
-  groups: { kind: 'extensionGroupIds', capability: 'GROUPS', lacks: (e) => e.groupIds === undefined || e.groupIds === null },
+  groups: { kind: 'extensionGroupIds', capability: 'GROUPS', lacks: (e) => e.groupIds === undefined || e.groupIds === null, next: 'group' },
 } as const satisfies Record<string, LoadedField>;
 
 /** The loaded field of that name, if it is one. */

@@ -62,6 +62,32 @@ async function load<K extends LoaderKind>(ctx: GatewayContext, ext: Extension, k
   return loader.load(ext.vendorId);
 }
 
+/**
+ * `load`, answered at once when this request's loader already holds the value (the connection waits
+ * for the loads a page led to before its rows resolve): a value, or a promise while it is loading.
+ */
+function loadNow<K extends LoaderKind>(ctx: GatewayContext, ext: Extension, kind: K, what: string): LoaderValues[K] | Promise<LoaderValues[K]> {
+  const source = sourceOf(ctx, ext);
+  const value = ctx.loaders.settled(kind, source, ext.vendorId);
+  if (value === undefined) return load(ctx, ext, kind, what);
+  if (value instanceof Error) throw value;
+  return value;
+}
+
+/** An extension's groups by id: at once when every one is loaded, else through the loader. */
+function groupsByIds(ctx: GatewayContext, source: SourceAdapter, ids: readonly string[]): Group[] | Promise<Group[]> {
+  const groups: Group[] = [];
+  for (const id of ids) {
+    const g = ctx.loaders.settled('group', source, id);
+    if (g === undefined) {
+      return ctx.loaders.get('group', source)!.loadMany(ids).then((all) => all.filter((x): x is Group => !(x instanceof Error)));
+    }
+    // A group that failed to load is left out, as loadMany's errors are.
+    if (!(g instanceof Error)) groups.push(g);
+  }
+  return groups;
+}
+
 /** A field a partial (list) record may lack: read it, or load the full record once per request. */
 async function detail<F extends ExtensionDetailField>(ctx: GatewayContext, ext: Extension, field: F): Promise<NonNullable<Extension[F]> | null> {
   const own = ext[field];
@@ -245,17 +271,18 @@ export const resolvers: Resolvers = {
     // without a loader round trip; null means the vendor withheld it (a restricted Telecom X view:
     // asking again gives the same), answered as null with no load.
     // (The connection starts these same loads as soon as a page is known: lookahead.ts.)
-    status: capable('STATUS', 'status', self, (e, ctx) =>
-      LOADED_FIELDS.status.lacks(e) ? load(ctx, e, 'status', 'status').then((s) => s.status) : (e.status?.status ?? null),
-    ),
-    statusDetail: capable('STATUS', 'status', self, (e, ctx) => (LOADED_FIELDS.statusDetail.lacks(e) ? load(ctx, e, 'status', 'status') : e.status!)),
-    devices: capable('DEVICES', 'devices', self, (e, ctx) => (LOADED_FIELDS.devices.lacks(e) ? load(ctx, e, 'devices', 'devices') : e.devices!)),
-    queues: capable('QUEUES', 'queues', self, (e, ctx) => (LOADED_FIELDS.queues.lacks(e) ? load(ctx, e, 'queues', 'queues') : e.queues!)),
-    groups: capable('GROUPS', 'groups', self, async (e, ctx) => {
+    status: capable('STATUS', 'status', self, (e, ctx) => {
+      if (!LOADED_FIELDS.status.lacks(e)) return e.status?.status ?? null;
+      const s = loadNow(ctx, e, 'status', 'status');
+      return s instanceof Promise ? s.then((x) => x.status) : s.status;
+    }),
+    statusDetail: capable('STATUS', 'status', self, (e, ctx) => (LOADED_FIELDS.statusDetail.lacks(e) ? loadNow(ctx, e, 'status', 'status') : e.status!)),
+    devices: capable('DEVICES', 'devices', self, (e, ctx) => (LOADED_FIELDS.devices.lacks(e) ? loadNow(ctx, e, 'devices', 'devices') : e.devices!)),
+    queues: capable('QUEUES', 'queues', self, (e, ctx) => (LOADED_FIELDS.queues.lacks(e) ? loadNow(ctx, e, 'queues', 'queues') : e.queues!)),
+    groups: capable('GROUPS', 'groups', self, (e, ctx) => {
       const source = sourceOf(ctx, e);
-      const ids = LOADED_FIELDS.groups.lacks(e) ? await load(ctx, e, 'extensionGroupIds', 'groups') : e.groupIds!;
-      const groups = await ctx.loaders.get('group', source)!.loadMany(ids);
-      return groups.filter((g): g is Group => !(g instanceof Error));
+      const ids = LOADED_FIELDS.groups.lacks(e) ? loadNow(ctx, e, 'extensionGroupIds', 'groups') : e.groupIds!;
+      return ids instanceof Promise ? ids.then((x) => groupsByIds(ctx, source, x)) : groupsByIds(ctx, source, ids);
     }),
     greetings: capable('GREETINGS', 'greetings', self, (e, ctx) => load(ctx, e, 'greetings', 'greetings')),
     callStatistics: capable('CALL_STATISTICS', 'call statistics', self, (e, ctx) => load(ctx, e, 'callStatistics', 'call statistics')),
