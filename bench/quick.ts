@@ -10,7 +10,7 @@
  * skips), RUNS (throughput runs, 2; 0 skips), DUR (seconds per run, 3), NODE_FLAGS (default: the
  * `npm run serve` flags), SOURCES (per vendor, JSON merged into its source config), SERVER (JSON merged into the server config, e.g. '{"executor":"graphql-js"}'),
  * HEALTHY=1 (Q4: one healthy Q1 first, as bench/run.ts: PortSIP logged in, its pages' hints known), BENCH_IDLE=halt (idle CPUs halt, as the machine is; default: poll, see lib.ts holdIdlePoll), MAIN (the entry, dist/main.js), LOG (the gateway's LOG_LEVEL, warn), IDLE (seconds idle before the fixed-rate runs, 0), PROF (a folder: CPU profile of the gateway), TRACE=1 (preload
- * bench/trace.mjs: median timeline of a request's phases, printed at exit), LAT (simulated latency, 20).
+ * bench/trace.mjs: median timeline of a request's phases, printed at exit), LAT (simulated latency, 20), SIZE (extensions per source, 100).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ console.log(`idle CPUs: ${holdIdlePoll().mode}`);
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const q = process.argv[2] ?? 'Q1';
 const tmp = mkdtempSync(join(tmpdir(), 'pbx-quick-'));
-const { child: sims, info } = await startSimsChild(100, Number(env('LAT', '20')));
+const { child: sims, info } = await startSimsChild(Number(env('SIZE', '100')), Number(env('LAT', '20')));
 const ids = Object.fromEntries(Object.entries(info.vendors).map(([v, x]) => [v, String(x.sources[0]!['id'])]));
 // SOURCES: per vendor, JSON merged into its source config, e.g. '{"vitalpbx":{"listCacheMs":0}}'.
 const config = join(tmp, 'config.json');
