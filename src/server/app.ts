@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { getLocation, type SourceLocation } from 'graphql';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -72,11 +73,14 @@ const partialErrorsPlugin: ApolloServerPlugin<GatewayContext> = {
     return {
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind !== 'single' || contextValue.partialErrors.length === 0) return;
-        const extra = contextValue.partialErrors.map(({ error, path }) => ({
-          message: error.message,
-          path: [...path],
-          extensions: { code: error.code, ...(error.pbx ? { pbx: error.pbx } : {}) },
-        }));
+        // Built field by field, in the order graphql-js formats an error (see shaped() in core/errors.ts).
+        const extra = contextValue.partialErrors.map(({ error, path, node }) => {
+          const out: { message: string; locations?: SourceLocation[]; path?: (string | number)[]; extensions?: Record<string, unknown> } = { message: error.message };
+          if (node?.loc) out.locations = [getLocation(node.loc.source, node.loc.start)];
+          out.path = [...path];
+          out.extensions = error.pbx ? { code: error.code, pbx: error.pbx } : { code: error.code };
+          return out;
+        });
         response.body.singleResult.errors = [...(response.body.singleResult.errors ?? []), ...extra];
       },
     };

@@ -3,10 +3,12 @@ import { responsePathAsArray } from 'graphql';
 import type { SourceAdapter } from '../core/adapter.ts';
 import { badInput, PbxError, unsupported } from '../core/errors.ts';
 import type { GatewayContext } from './context.ts';
+import type { Extension } from '../domain/types.ts';
 import type { ConnectionModel, EdgeModel } from './models.ts';
-import { loadedField, nodeFieldNames, type LoadedField } from './lookahead.ts';
+import { LOADED_FIELDS, rowSelection, type LoadedField } from './lookahead.ts';
 import { PageHints } from './page-hints.ts';
 import type { LoaderKind } from '../core/loaders.ts';
+import { extensionRows } from './rows.ts';
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 500;
@@ -23,7 +25,7 @@ const encodeCursor = (c: CursorState): string => Buffer.from(JSON.stringify(c), 
 
 /** The gateway cursor of an edge: its source, the adapter's cursor there, and whether that source ends. */
 export const edgeCursor = (e: EdgeModel): string =>
-  encodeCursor({ s: e.node.sourceId, c: e.adapterCursor, ...(e.endOfSource ? { e: 1 as const } : {}) });
+  encodeCursor({ s: e.node.ext.sourceId, c: e.adapterCursor, ...(e.endOfSource ? { e: 1 as const } : {}) });
 
 function decodeCursor(cursor: string): CursorState {
   try {
@@ -67,11 +69,9 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
   }
 
   // What every node will be asked for that its record may lack (a PortSIP list has no status).
+  const selection = rowSelection(info, ['edges', 'node']);
   const loaded = new Set<LoadedField>();
-  for (const name of nodeFieldNames(info)) {
-    const f = loadedField(name);
-    if (f) loaded.add(f);
-  }
+  for (const name of selection.keys()) loaded.add(LOADED_FIELDS[name]);
 
   // The loads this page's rows will ask for, per source that answered its page: the rows resolve
   // once they are in, and read them at once (Loaders.settled). A source whose list failed is not
@@ -91,13 +91,14 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
         : loads,
     );
   };
-  const edges: EdgeModel[] = [];
+  const nodes: Extension[] = [];
+  const cursors: { adapterCursor: string; endOfSource: boolean }[] = [];
   let hasNextPage = false;
   let hasPreviousPage = Boolean(args.after);
   let totalCount: number | null = null;
   for (let i = startIndex; i < sources.length; i++) {
     const source = sources[i]!;
-    const need = first - edges.length;
+    const need = first - nodes.length;
     if (need === 0) {
       hasNextPage = true;
       break;
@@ -133,9 +134,10 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
       for (let k = 0; k < page.items.length; k++) {
         const { node, cursor } = page.items[k]!;
         ctx.loaders.prime(source, node);
-        edges.push({ node, adapterCursor: cursor, endOfSource: k === lastIndex });
+        nodes.push(node);
+        cursors.push({ adapterCursor: cursor, endOfSource: k === lastIndex });
       }
-      // Start those loads now, as the resolvers of these nodes will: the same loaders and keys (so
+      // Start those loads now, as building these rows would: the same loaders and keys (so
       // the same vendor calls, and none again for the ids predicted above), but sent as soon as the
       // page is known instead of after every row of it has been resolved. On a dashboard whose page
       // was not predicted this is the second vendor round's start. What they are is remembered for
@@ -168,10 +170,13 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
   }
   // loadMany answers errors in place and never rejects.
   if (loading.length > 0) await Promise.all(loading);
-  // The rows are resolved one turn of the event loop later: vendor answers already received for this
+  // The rows are built one turn of the event loop later: vendor answers already received for this
   // request's other fields are read first, and the calls they lead to leave before this page's rows
-  // take the CPU.
+  // take the CPU. Everything they ask has been loaded by now, so building them is synchronous.
   await new Promise((resolve) => setImmediate(resolve));
+  const built = extensionRows(ctx, nodes, selection, responsePathAsArray(info.path), true);
+  const rows = built instanceof Promise ? await built : built;
+  const edges: EdgeModel[] = rows.map((node, k) => ({ node, adapterCursor: cursors[k]!.adapterCursor, endOfSource: cursors[k]!.endOfSource }));
   return {
     edges,
     pageInfo: { hasNextPage, hasPreviousPage, first: edges[0], last: edges[edges.length - 1] },

@@ -1,3 +1,4 @@
+import type { FieldNode } from 'graphql';
 import type { SourceAdapter } from '../core/adapter.ts';
 import type { PbxError } from '../core/errors.ts';
 import type { GlobalIds } from '../core/ids.ts';
@@ -42,10 +43,16 @@ export interface GatewayContext {
     /** Apollo's response of this request (its answer tree), let go of once the answer is written. */
     response?: { body?: unknown };
   };
-  /** Per field resolver (its token), the sources already reported as unsupported in this request. */
-  reported: Map<object, Set<string>>;
-  /** Errors of sources that failed while others answered (a list field keeps its data). */
-  partialErrors: { error: PbxError; path: ReadonlyArray<string | number> }[];
+  /** Per field (a resolver's token, or the field's name), the sources already reported as unsupported in this request. */
+  reported: Map<object | string, Set<string>>;
+  /**
+   * Errors filed beside the executor's own: sources that failed while others answered (a list field
+   * keeps its data), and the fields of Extension rows resolved ahead (server/rows.ts). `node` is the
+   * field in the document, for the error's location.
+   */
+  partialErrors: { error: PbxError; path: ReadonlyArray<string | number>; node?: FieldNode }[];
+  /** Each `_entities` representation's index (its rows' error paths), set by the `_entities` field. */
+  entityIndex?: WeakMap<object, number>;
   /** The gateway's encoder of global ids (shared by its requests: ids are the same for every caller). */
   ids: GlobalIds;
   /** The type of each object a `node` field answered (Node.__resolveType reads it). */

@@ -3,12 +3,13 @@ import type { SourceAdapter } from '../core/adapter.ts';
 import { badInput, notFound, PbxError, unsupported } from '../core/errors.ts';
 import { decodeId, type GlobalId } from '../core/ids.ts';
 import type { LoaderKind, LoaderValues } from '../core/loaders.ts';
-import type { Capability, Extension, ExtensionDetailField, Group } from '../domain/types.ts';
+import type { Capability, Extension, ExtensionDetailField } from '../domain/types.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { GatewayContext } from './context.ts';
 import { edgeCursor, extensionsConnection } from './connection.ts';
-import type { GroupModel, HealthModel, VoicemailModel } from './models.ts';
-import { LOADED_FIELDS } from './lookahead.ts';
+import type { ExtensionModel, GroupModel, HealthModel, VoicemailModel } from './models.ts';
+import { rowSelection } from './lookahead.ts';
+import { extensionRows } from './rows.ts';
 
 /*
  * Resolvers stay thin: route by id to a source, ask a per-request DataLoader, shape the answer.
@@ -34,7 +35,7 @@ function requireCapability(source: SourceAdapter, cap: Capability, what: string)
  */
 function capable<P, R>(cap: Capability, what: string, extOf: (parent: P) => Extension, resolve: (parent: P, ctx: GatewayContext) => R) {
   // This resolver serves one field of one type: its identity keys "reported already" with no string
-  // built per row (a dashboard asks ~650 unsupported fields per page of 250).
+  // built per row.
   const field = {};
   return (parent: P, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo): R | null => {
     const source = sourceOf(ctx, extOf(parent));
@@ -52,7 +53,8 @@ function capable<P, R>(cap: Capability, what: string, extOf: (parent: P) => Exte
   };
 }
 
-const self = (e: Extension) => e;
+/** The domain record of an Extension as the executor holds it. */
+const record = (m: ExtensionModel) => m.ext;
 
 /** Loads `kind` for an extension through the request's DataLoader. */
 async function load<K extends LoaderKind>(ctx: GatewayContext, ext: Extension, kind: K, what: string): Promise<LoaderValues[K]> {
@@ -60,32 +62,6 @@ async function load<K extends LoaderKind>(ctx: GatewayContext, ext: Extension, k
   const loader = ctx.loaders.get(kind, source);
   if (!loader) throw unsupported(what, source.vendor, source.id);
   return loader.load(ext.vendorId);
-}
-
-/**
- * `load`, answered at once when this request's loader already holds the value (the connection waits
- * for the loads a page led to before its rows resolve): a value, or a promise while it is loading.
- */
-function loadNow<K extends LoaderKind>(ctx: GatewayContext, ext: Extension, kind: K, what: string): LoaderValues[K] | Promise<LoaderValues[K]> {
-  const source = sourceOf(ctx, ext);
-  const value = ctx.loaders.settled(kind, source, ext.vendorId);
-  if (value === undefined) return load(ctx, ext, kind, what);
-  if (value instanceof Error) throw value;
-  return value;
-}
-
-/** An extension's groups by id: at once when every one is loaded, else through the loader. */
-function groupsByIds(ctx: GatewayContext, source: SourceAdapter, ids: readonly string[]): Group[] | Promise<Group[]> {
-  const groups: Group[] = [];
-  for (const id of ids) {
-    const g = ctx.loaders.settled('group', source, id);
-    if (g === undefined) {
-      return ctx.loaders.get('group', source)!.loadMany(ids).then((all) => all.filter((x): x is Group => !(x instanceof Error)));
-    }
-    // A group that failed to load is left out, as loadMany's errors are.
-    if (!(g instanceof Error)) groups.push(g);
-  }
-  return groups;
 }
 
 /** A field a partial (list) record may lack: read it, or load the full record once per request. */
@@ -98,11 +74,21 @@ async function detail<F extends ExtensionDetailField>(ctx: GatewayContext, ext: 
 }
 
 function gated<F extends ExtensionDetailField>(field: F, cap: Capability, what: string) {
-  return capable(cap, what, self, (ext: Extension, ctx) => detail(ctx, ext, field));
+  return capable(cap, what, record, (m: ExtensionModel, ctx) => detail(ctx, m.ext, field));
 }
 
 function plain<F extends ExtensionDetailField>(field: F) {
-  return (ext: Extension, _a: unknown, ctx: GatewayContext) => detail(ctx, ext, field);
+  return (m: ExtensionModel, _a: unknown, ctx: GatewayContext) => detail(ctx, m.ext, field);
+}
+
+/**
+ * One extension as the executor reads it: what the field's selection asks of it is loaded and
+ * resolved ahead (server/rows.ts). `index`: its place in a list answer (`_entities`).
+ */
+async function oneRow(ctx: GatewayContext, ext: Extension, info: GraphQLResolveInfo, index?: number): Promise<ExtensionModel> {
+  const base = responsePathAsArray(info.path);
+  const rows = await extensionRows(ctx, [ext], rowSelection(info, []), index === undefined ? base : [...base, index], false);
+  return rows[0]!;
 }
 
 /** Decodes a client id of an expected type; a source the caller cannot see is NOT_FOUND. */
@@ -167,18 +153,18 @@ function pbxSources(ctx: GatewayContext, pbx: string | null | undefined): Source
 }
 
 /**
- * The resolver map, typed by codegen. A field that is a plain property of its model (Extension
- * number, name, vendorId, restricted; Pbx vendor, name; every Device field but id...) has no resolver
- * on purpose: graphql-jit compiles it to a property read, where a resolver costs a call and a
- * resolve-info object per row.
+ * The resolver map, typed by codegen. A field that is a plain property of its model (Extension id,
+ * number, name, vendorId, restricted and its loaded fields, resolved ahead by server/rows.ts; Pbx
+ * vendor, name; every Device field but id...) has no resolver on purpose: graphql-jit compiles it to
+ * a property read, where a resolver costs a call and a resolve-info object per row.
  */
 export const resolvers: Resolvers = {
   Query: {
     pbxes: (_p, _a, ctx) => [...ctx.sources.list],
     pbx: (_p, { id }, ctx) => ctx.sources.get(id) ?? null,
     extensions: (_p, args, ctx, info) => extensionsConnection(pbxSources(ctx, args.pbx), args, ctx, info),
-    extension: (_p, { id }, ctx) => extensionById(ctx, id),
-    async findExtension(_p, { pbx, number, email, phone }, ctx) {
+    extension: async (_p, { id }, ctx, info) => oneRow(ctx, await extensionById(ctx, id), info),
+    async findExtension(_p, { pbx, number, email, phone }, ctx, info) {
       const source = pbxSources(ctx, pbx)[0]!;
       const given = [number, email, phone].filter((v) => v !== undefined && v !== null);
       if (given.length !== 1) throw badInput('give exactly one of number, email or phone');
@@ -195,16 +181,17 @@ export const resolvers: Resolvers = {
         const page = await ops.listExtensions({ search: number!, first: 50 });
         hit = page.items.find((i) => i.node.number === number)?.node ?? null;
       }
-      if (hit) ctx.loaders.prime(source, hit);
-      return hit;
+      if (!hit) return null;
+      ctx.loaders.prime(source, hit);
+      return oneRow(ctx, hit, info);
     },
-    async node(_p, { id }, ctx) {
+    async node(_p, { id }, ctx, info) {
       const { gid, source } = routeId(ctx, id, ['Pbx', 'Extension', 'Group']);
       switch (gid.type) {
         case 'Pbx':
           return typed(ctx, source, 'Pbx');
         case 'Extension':
-          return typed(ctx, await extensionById(ctx, id), 'Extension');
+          return typed(ctx, await oneRow(ctx, await extensionById(ctx, id), info), 'Extension');
         case 'Group':
           return typed(ctx, await groupById(ctx, id), 'Group');
         default:
@@ -241,10 +228,14 @@ export const resolvers: Resolvers = {
     extensions: (s, args, ctx, info) => extensionsConnection([s], args, ctx, info),
     groups: (s, _a, ctx, info) => groupsOf([s], ctx, info),
   },
+  // id, vendorId, number, name, restricted, status, statusDetail, devices, queues and groups are
+  // properties of the model, resolved ahead by the field that produced it (server/rows.ts).
   Extension: {
-    __resolveReference: (ref, ctx) => extensionById(ctx, (ref as unknown as { id: string }).id),
-    id: (e, _a, ctx) => ctx.ids.encode('Extension', e.sourceId, e.vendorId),
-    pbx: (e, _a, ctx) => sourceOf(ctx, e),
+    async __resolveReference(ref, ctx, info) {
+      const reference = ref as unknown as { id: string };
+      return oneRow(ctx, await extensionById(ctx, reference.id), info, ctx.entityIndex?.get(reference));
+    },
+    pbx: (m, _a, ctx) => sourceOf(ctx, m.ext),
     firstName: plain('firstName'),
     lastName: plain('lastName'),
     email: plain('email'),
@@ -263,29 +254,12 @@ export const resolvers: Resolvers = {
     presenceRules: gated('presenceRules', 'FORWARDING', 'presence rules'),
     officeHours: gated('officeHours', 'OFFICE_HOURS', 'office hours'),
     subscription: gated('subscription', 'SUBSCRIPTION', 'subscription'),
-    voicemail: capable('VOICEMAIL', 'voicemail', self, async (e, ctx) => {
-      const settings = await detail(ctx, e, 'voicemail');
-      return settings ? { extension: e, settings } : null;
+    voicemail: capable('VOICEMAIL', 'voicemail', record, async (m, ctx) => {
+      const settings = await detail(ctx, m.ext, 'voicemail');
+      return settings ? { extension: m.ext, settings } : null;
     }),
-    // What the record already carries (a list answer's status, devices, queues) is answered at once,
-    // without a loader round trip; null means the vendor withheld it (a restricted Telecom X view:
-    // asking again gives the same), answered as null with no load.
-    // (The connection starts these same loads as soon as a page is known: lookahead.ts.)
-    status: capable('STATUS', 'status', self, (e, ctx) => {
-      if (!LOADED_FIELDS.status.lacks(e)) return e.status?.status ?? null;
-      const s = loadNow(ctx, e, 'status', 'status');
-      return s instanceof Promise ? s.then((x) => x.status) : s.status;
-    }),
-    statusDetail: capable('STATUS', 'status', self, (e, ctx) => (LOADED_FIELDS.statusDetail.lacks(e) ? loadNow(ctx, e, 'status', 'status') : e.status!)),
-    devices: capable('DEVICES', 'devices', self, (e, ctx) => (LOADED_FIELDS.devices.lacks(e) ? loadNow(ctx, e, 'devices', 'devices') : e.devices!)),
-    queues: capable('QUEUES', 'queues', self, (e, ctx) => (LOADED_FIELDS.queues.lacks(e) ? loadNow(ctx, e, 'queues', 'queues') : e.queues!)),
-    groups: capable('GROUPS', 'groups', self, (e, ctx) => {
-      const source = sourceOf(ctx, e);
-      const ids = LOADED_FIELDS.groups.lacks(e) ? loadNow(ctx, e, 'extensionGroupIds', 'groups') : e.groupIds!;
-      return ids instanceof Promise ? ids.then((x) => groupsByIds(ctx, source, x)) : groupsByIds(ctx, source, ids);
-    }),
-    greetings: capable('GREETINGS', 'greetings', self, (e, ctx) => load(ctx, e, 'greetings', 'greetings')),
-    callStatistics: capable('CALL_STATISTICS', 'call statistics', self, (e, ctx) => load(ctx, e, 'callStatistics', 'call statistics')),
+    greetings: capable('GREETINGS', 'greetings', record, (m, ctx) => load(ctx, m.ext, 'greetings', 'greetings')),
+    callStatistics: capable('CALL_STATISTICS', 'call statistics', record, (m, ctx) => load(ctx, m.ext, 'callStatistics', 'call statistics')),
   },
   Voicemail: {
     enabled: (v) => v.settings.enabled,
@@ -307,11 +281,12 @@ export const resolvers: Resolvers = {
   Group: {
     id: (g, _a, ctx) => ctx.ids.encode('Group', g.sourceId, g.vendorId),
     pbx: (g, _a, ctx) => sourceOf(ctx, g),
-    async members(g, _a, ctx) {
+    async members(g, _a, ctx, info) {
       const source = sourceOf(ctx, g);
       const ids = g.memberIds ?? (await ctx.loaders.get('group', source)!.load(g.vendorId)).memberIds ?? [];
       const members = await ctx.loaders.get('extension', source)!.loadMany(ids);
-      return members.flatMap((m) => (m instanceof Error ? [] : [m]));
+      const found = members.flatMap((m) => (m instanceof Error ? [] : [m]));
+      return extensionRows(ctx, found, rowSelection(info, []), responsePathAsArray(info.path), true);
     },
   },
   ExtensionEdge: {

@@ -25,13 +25,22 @@ export function buildSchema(): GraphQLSchema {
  * an item that fails before the ones ahead of it resolve shortens or reorders the list (the first
  * item that fails fastest is a malformed id: no vendor call). Settling the items first and handing
  * over values and Errors in order gives both executors one list of the right length; graphql-js and
- * graphql-jit alike turn an Error item into null plus an error at that item's path.
+ * graphql-jit alike turn an Error item into null plus an error at that item's path. It also notes each
+ * representation's index in the request's context (`entityIndex`): an Extension resolves its asked
+ * fields ahead (server/rows.ts), and their errors name the item's path.
  */
 function settleEntities(schema: GraphQLSchema): void {
   const field = schema.getQueryType()?.getFields()['_entities'];
   const resolve = field?.resolve as GraphQLFieldResolver<unknown, unknown> | undefined;
   if (!field || !resolve) return;
   field.resolve = async (source, args, context, info) => {
+    // Each representation's index, for the error paths of the rows its Extension resolves ahead.
+    const representations = (args as { representations?: unknown }).representations;
+    if (Array.isArray(representations) && context && typeof context === 'object') {
+      (context as { entityIndex?: WeakMap<object, number> }).entityIndex = new WeakMap(
+        representations.flatMap((r: unknown, i) => (r && typeof r === 'object' ? [[r, i] as [object, number]] : [])),
+      );
+    }
     const items = (await resolve(source, args, context, info)) as unknown[];
     return Promise.all(items.map((item) => Promise.resolve(item).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
   };
