@@ -150,6 +150,15 @@ export class Loaders {
     return this.#settled.get(`${kind}\u0000${source.id}`)?.get(key) as LoaderValues[K] | Error | undefined;
   }
 
+  /**
+   * Everything this request's batches of `kind` for `source` answered so far, by key (what `settled`
+   * reads), or undefined before its loader exists. Live: it fills as batches answer. For a caller that
+   * reads many keys of one loader without building the loader's key each time.
+   */
+  settledOf(kind: LoaderKind, source: SourceAdapter): ReadonlyMap<string, unknown> | undefined {
+    return this.#settled.get(`${kind}\u0000${source.id}`);
+  }
+
   /** Drops every loader and remembered record (the request has answered; see server/app.ts). */
   release(): void {
     this.#loaders.clear();

@@ -12,8 +12,65 @@ type Path = ReadonlyArray<string | number>;
 /** What each loaded field is called in an UNSUPPORTED_BY_VENDOR message. */
 const WHAT: Record<LoadedFieldName, string> = { status: 'status', statusDetail: 'status', devices: 'devices', queues: 'queues', groups: 'groups' };
 
-/** A row's loaded values that no batch of this request has settled yet, per loader (kind and source). */
-type Missing = Map<string, { kind: LoaderKind; source: SourceAdapter; keys: Set<string> }>;
+/**
+ * A loader's answers for one source, by key: what the request's batches settled (live), then what
+ * this call loaded itself. Read per row with the key alone: no loader key built per row and field.
+ */
+class Values {
+  #settled: ReadonlyMap<string, unknown> | undefined;
+  readonly #filled = new Map<string, unknown>();
+
+  constructor(
+    private readonly ctx: GatewayContext,
+    /** The loader kind. */
+    readonly kind: LoaderKind,
+    /** The source. */
+    readonly source: SourceAdapter,
+  ) {
+    this.#settled = ctx.loaders.settledOf(kind, source);
+  }
+
+  /** The value or Error answered for `key`, or undefined while none is. */
+  get(key: string): unknown {
+    const v = this.#settled?.get(key);
+    return v !== undefined ? v : this.#filled.get(key);
+  }
+
+  /** Loads these keys (loadMany: an Error in place of a key that failed, never a rejection). */
+  async fill(keys: ReadonlySet<string>): Promise<void> {
+    const list = [...keys];
+    const loader = this.ctx.loaders.get(this.kind, this.source);
+    this.#settled ??= this.ctx.loaders.settledOf(this.kind, this.source);
+    const values = loader ? await loader.loadMany(list) : list.map(() => unsupported(this.kind, this.source.vendor, this.source.id));
+    for (let i = 0; i < list.length; i++) this.#filled.set(list[i]!, values[i]);
+  }
+}
+
+/** One asked field, for the rows of one source. */
+interface FieldPlan {
+  /** Schema field name. */
+  name: LoadedFieldName;
+  /** Its loader, capability and test. */
+  field: LoadedField;
+  /** Where it appears in the answer. */
+  occurrences: readonly Occurrence[];
+  /** The source has the capability. */
+  supported: boolean;
+  /** Already reported as unsupported by this call. */
+  reported: boolean;
+  /** The answers of its loader. */
+  values: Values;
+  /** The answers of the loader its values lead to (group ids: groups). */
+  next: Values | undefined;
+}
+
+/** The asked fields for the rows of one source. */
+interface SourcePlan {
+  /** The source. */
+  source: SourceAdapter;
+  /** Its asked fields. */
+  fields: FieldPlan[];
+}
 
 /**
  * The Extensions a field produces, as the executor reads them (ExtensionModel). The loaded fields the
@@ -29,89 +86,80 @@ type Missing = Map<string, { kind: LoaderKind; source: SourceAdapter; keys: Set<
  * `base` is the producer's path; `indexed` puts the row's index after it (a list or a connection).
  */
 export function extensionRows(ctx: GatewayContext, exts: readonly Extension[], selection: RowSelection, base: Path, indexed: boolean): ExtensionModel[] | Promise<ExtensionModel[]> {
-  const fields = [...selection].map(([name, occurrences]) => ({ name, field: LOADED_FIELDS[name] as LoadedField, occurrences }));
-  const loaded = new Map<string, unknown>();
-  const valueOf = (kind: LoaderKind, source: SourceAdapter, key: string): unknown => {
-    const v = ctx.loaders.settled(kind, source, key);
-    return v !== undefined ? v : loaded.get(`${kind}\u0000${source.id}\u0000${key}`);
+  const asked = [...selection];
+  const plans = new Map<string, SourcePlan>();
+  const planOf = (sourceId: string): SourcePlan => {
+    let plan = plans.get(sourceId);
+    if (!plan) {
+      const source = ctx.sources.get(sourceId);
+      // A record can only come from a visible source; anything else is a bug, masked.
+      if (!source) throw new Error(`source ${sourceId} vanished`);
+      const fields = asked.map(([name, occurrences]): FieldPlan => {
+        const field = LOADED_FIELDS[name] as LoadedField;
+        const supported = source.capabilities.has(field.capability);
+        return { name, field, occurrences, supported, reported: false, values: new Values(ctx, field.kind, source), next: field.next ? new Values(ctx, field.next, source) : undefined };
+      });
+      plan = { source, fields };
+      plans.set(sourceId, plan);
+    }
+    return plan;
   };
-  const build = (): ExtensionModel[] => exts.map((ext, k) => row(ctx, ext, fields, valueOf, base, indexed ? k : undefined));
+  // Each row's plan (the rows of a page come source by source).
+  const rowPlans = new Array<SourcePlan>(exts.length);
+  for (let k = 0; k < exts.length; k++) {
+    const prev = k > 0 ? rowPlans[k - 1]! : undefined;
+    rowPlans[k] = prev && prev.source.id === exts[k]!.sourceId ? prev : planOf(exts[k]!.sourceId);
+  }
+  const build = (): ExtensionModel[] => exts.map((ext, k) => row(ctx, ext, rowPlans[k]!, base, indexed ? k : undefined));
+  if (asked.length === 0) return build();
 
-  // First the loaded fields, then what they lead to (group ids: the groups).
-  const missing: Missing = new Map();
-  for (const { field } of fields) {
-    for (const ext of exts) {
-      const source = sourceOf(ctx, ext);
-      if (source.capabilities.has(field.capability) && field.lacks(ext) && valueOf(field.kind, source, ext.vendorId) === undefined) {
-        need(missing, field.kind, source, ext.vendorId);
+  /** What no batch has answered yet: the loaded fields, or what their values lead to. */
+  const missing = (following: boolean): Map<Values, Set<string>> => {
+    const out = new Map<Values, Set<string>>();
+    const need = (values: Values, key: string) => {
+      let keys = out.get(values);
+      if (!keys) {
+        keys = new Set();
+        out.set(values, keys);
+      }
+      keys.add(key);
+    };
+    for (let k = 0; k < exts.length; k++) {
+      const ext = exts[k]!;
+      for (const fp of rowPlans[k]!.fields) {
+        if (!fp.supported) continue;
+        if (!following) {
+          if (fp.field.lacks(ext) && fp.values.get(ext.vendorId) === undefined) need(fp.values, ext.vendorId);
+          continue;
+        }
+        if (!fp.next) continue;
+        const ids = fp.field.lacks(ext) ? fp.values.get(ext.vendorId) : carried(ext, fp.name);
+        if (Array.isArray(ids)) for (const id of ids as string[]) if (fp.next.get(id) === undefined) need(fp.next, id);
       }
     }
-  }
-  const follow = (): Missing => {
-    const next: Missing = new Map();
-    for (const { field } of fields) {
-      if (!field.next) continue;
-      for (const ext of exts) {
-        const source = sourceOf(ctx, ext);
-        if (!source.capabilities.has(field.capability)) continue;
-        const ids = field.lacks(ext) ? valueOf(field.kind, source, ext.vendorId) : ext.groupIds;
-        if (!Array.isArray(ids)) continue;
-        for (const id of ids as string[]) if (valueOf(field.next, source, id) === undefined) need(next, field.next, source, id);
-      }
-    }
-    return next;
+    return out;
   };
-  if (missing.size === 0) {
-    const next = follow();
-    if (next.size === 0) return build();
-    return fill(ctx, next, loaded).then(build);
+  const fill = (m: Map<Values, Set<string>>) => Promise.all([...m].map(([values, keys]) => values.fill(keys)));
+  const first = missing(false);
+  if (first.size === 0) {
+    const next = missing(true);
+    return next.size === 0 ? build() : fill(next).then(build);
   }
-  return fill(ctx, missing, loaded)
+  return fill(first)
     .then(() => {
-      const next = follow();
-      return next.size > 0 ? fill(ctx, next, loaded) : undefined;
+      const next = missing(true);
+      return next.size > 0 ? fill(next) : undefined;
     })
     .then(build);
 }
 
-function need(missing: Missing, kind: LoaderKind, source: SourceAdapter, key: string): void {
-  const id = `${kind}\u0000${source.id}`;
-  let entry = missing.get(id);
-  if (!entry) {
-    entry = { kind, source, keys: new Set() };
-    missing.set(id, entry);
-  }
-  entry.keys.add(key);
-}
-
-/** Loads what is missing (loadMany: an Error in place of a key that failed, never a rejection). */
-async function fill(ctx: GatewayContext, missing: Missing, into: Map<string, unknown>): Promise<void> {
-  await Promise.all(
-    [...missing.values()].map(async ({ kind, source, keys }) => {
-      const list = [...keys];
-      const loader = ctx.loaders.get(kind, source);
-      const values = loader ? await loader.loadMany(list) : list.map(() => unsupported(kind, source.vendor, source.id));
-      for (let i = 0; i < list.length; i++) into.set(`${kind}\u0000${source.id}\u0000${list[i]!}`, values[i]);
-    }),
-  );
-}
-
-function sourceOf(ctx: GatewayContext, ext: Extension): SourceAdapter {
-  const s = ctx.sources.get(ext.sourceId);
-  // A record can only come from a visible source; anything else is a bug, masked.
-  if (!s) throw new Error(`source ${ext.sourceId} vanished`);
-  return s;
+/** A field's place in the answer for the row at `index` (none: the producer is the row). */
+function pathOf(o: Occurrence, base: Path, index: number | undefined): Path {
+  return index === undefined ? [...base, ...o.before, ...o.after] : [...base, ...o.before, index, ...o.after];
 }
 
 /** One row: the record's plain fields and the asked loaded fields, errors filed as the resolvers did. */
-function row(
-  ctx: GatewayContext,
-  ext: Extension,
-  fields: readonly { name: LoadedFieldName; field: LoadedField; occurrences: readonly Occurrence[] }[],
-  valueOf: (kind: LoaderKind, source: SourceAdapter, key: string) => unknown,
-  base: Path,
-  index: number | undefined,
-): ExtensionModel {
+function row(ctx: GatewayContext, ext: Extension, plan: SourcePlan, base: Path, index: number | undefined): ExtensionModel {
   // One literal with every property, so every row shares one hidden class.
   const out: ExtensionModel = {
     ext,
@@ -126,21 +174,23 @@ function row(
     queues: null,
     groups: null,
   };
-  if (fields.length === 0) return out;
-  const source = sourceOf(ctx, ext);
-  const pathOf = (o: Occurrence): Path => (index === undefined ? [...base, ...o.before, ...o.after] : [...base, ...o.before, index, ...o.after]);
-  for (const { name, field, occurrences } of fields) {
-    if (!source.capabilities.has(field.capability)) {
-      reportUnsupported(ctx, name, source, occurrences[0]!, pathOf);
+  const fields = plan.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const fp = fields[i]!;
+    if (!fp.supported) {
+      if (!fp.reported) {
+        fp.reported = true;
+        reportUnsupported(ctx, fp, plan.source, pathOf(fp.occurrences[0]!, base, index));
+      }
       continue;
     }
-    const value = field.lacks(ext) ? valueOf(field.kind, source, ext.vendorId) : carried(ext, name);
+    const value = fp.field.lacks(ext) ? fp.values.get(ext.vendorId) : carried(ext, fp.name);
     if (value instanceof Error || value === undefined) {
-      const error = publicError(value, source);
-      for (const o of occurrences) ctx.partialErrors.push({ error, path: pathOf(o), node: o.node });
+      const error = publicError(value, plan.source);
+      for (const o of fp.occurrences) ctx.partialErrors.push({ error, path: pathOf(o, base, index), node: o.node });
       continue;
     }
-    switch (name) {
+    switch (fp.name) {
       case 'status':
         out.status = (value as Extension['status'])?.status ?? null;
         break;
@@ -154,10 +204,10 @@ function row(
         out.queues = (value as Extension['queues']) ?? null;
         break;
       case 'groups':
-        out.groups = value === null ? null : groupsOf(source, value as readonly string[], valueOf);
+        out.groups = value === null ? null : groupsOf(value as readonly string[], fp.next!);
         break;
       default: {
-        const never: never = name;
+        const never: never = fp.name;
         throw new Error(`unhandled field ${String(never)}`);
       }
     }
@@ -185,18 +235,18 @@ function carried(ext: Extension, name: LoadedFieldName): unknown {
 }
 
 /** The groups of these ids; a group that failed to load is left out (as loadMany's errors were). */
-function groupsOf(source: SourceAdapter, ids: readonly string[], valueOf: (kind: LoaderKind, source: SourceAdapter, key: string) => unknown): Group[] {
-  const groups: Group[] = [];
+function groupsOf(ids: readonly string[], groups: Values): Group[] {
+  const out: Group[] = [];
   for (const id of ids) {
-    const g = valueOf('group', source, id);
-    if (g !== undefined && !(g instanceof Error)) groups.push(g as Group);
+    const g = groups.get(id);
+    if (g !== undefined && !(g instanceof Error)) out.push(g as Group);
   }
-  return groups;
+  return out;
 }
 
 /** One UNSUPPORTED_BY_VENDOR per source and field in a request (one per row would bury a dashboard). */
-function reportUnsupported(ctx: GatewayContext, name: LoadedFieldName, source: SourceAdapter, o: Occurrence, pathOf: (o: Occurrence) => Path): void {
-  const token = `Extension.${name}`;
+function reportUnsupported(ctx: GatewayContext, fp: FieldPlan, source: SourceAdapter, path: Path): void {
+  const token = `Extension.${fp.name}`;
   let reported = ctx.reported.get(token);
   if (!reported) {
     reported = new Set();
@@ -204,7 +254,7 @@ function reportUnsupported(ctx: GatewayContext, name: LoadedFieldName, source: S
   }
   if (reported.has(source.id)) return;
   reported.add(source.id);
-  ctx.partialErrors.push({ error: unsupported(WHAT[name], source.vendor, source.id), path: pathOf(o), node: o.node });
+  ctx.partialErrors.push({ error: unsupported(WHAT[fp.name], source.vendor, source.id), path, node: fp.occurrences[0]!.node });
 }
 
 /** A load's failure as a client may see it: our own errors as they are, anything else masked. */
