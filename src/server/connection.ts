@@ -37,6 +37,13 @@ function decodeCursor(cursor: string): CursorState {
   throw badInput('`after` is not a cursor of this connection');
 }
 
+/** The same ids in the same order. */
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Arguments of an extensions connection. */
 export interface ConnectionArgs {
   /** Search text. */
@@ -138,7 +145,7 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
         cursors.push({ adapterCursor: cursor, endOfSource: k === lastIndex });
       }
       // Start those loads now, as building these rows would: the same loaders and keys (so
-      // the same vendor calls, and none again for the ids predicted above), but sent as soon as the
+      // the same vendor calls, and none for the ids predicted above), but sent as soon as the
       // page is known instead of after every row of it has been resolved. On a dashboard whose page
       // was not predicted this is the second vendor round's start. What they are is remembered for
       // the next request of this page; kinds this query did not ask for keep what an earlier one learnt.
@@ -150,7 +157,15 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
           loads.delete(f.kind);
           continue;
         }
-        start(mine, f, source, ids);
+        // Only what the prediction did not start: an unchanged page starts nothing more here (a
+        // second loadMany of the same keys sends nothing, but costs a promise per key).
+        const started = predicted?.get(f.kind);
+        let fresh = ids;
+        if (started) {
+          const set = sameIds(started, ids) ? undefined : new Set(started);
+          fresh = set ? ids.filter((id) => !set.has(id)) : [];
+        }
+        if (fresh.length > 0) start(mine, f, source, fresh);
         loads.set(f.kind, ids);
       }
       ctx.pageHints.set(hintKey, loads);
