@@ -143,6 +143,21 @@ describe('Extension rows resolved ahead', () => {
       const js = await byGraphqlJs(query, { r: reps });
       assert.deepEqual(js.data, answer.data);
       assert.deepEqual(sorted(js).map((e) => [e.extensions?.code, e.path]), sorted(answer).map((e) => [e.extensions?.code, e.path]));
+      // Two `_entities` fields side by side, each over its own list: each error at its own index.
+      const two = await stack.gql(
+        `query($a: [_Any!]!, $b: [_Any!]!) { a: _entities(representations: $a) { ... on Extension { status } } b: _entities(representations: $b) { ... on Extension { status } } }`,
+        { a: reps.slice(1), b: [reps[0], reps[0], reps[2]] },
+      );
+      assert.deepEqual(
+        sorted(two).map((e) => [e.extensions?.code, e.path]),
+        [
+          ['VENDOR_UNAVAILABLE', ['a', 0, 'status']],
+          ['VENDOR_UNAVAILABLE', ['a', 1, 'status']],
+          ['BAD_USER_INPUT', ['b', 0]],
+          ['BAD_USER_INPUT', ['b', 1]],
+          ['VENDOR_UNAVAILABLE', ['b', 2, 'status']],
+        ],
+      );
     } finally {
       failStatus = false;
     }

@@ -26,6 +26,8 @@ class Values {
     readonly kind: LoaderKind,
     /** The source. */
     readonly source: SourceAdapter,
+    /** The field it serves, as an UNSUPPORTED_BY_VENDOR message names it. */
+    private readonly what: string,
   ) {
     this.#settled = ctx.loaders.settledOf(kind, source);
   }
@@ -41,7 +43,7 @@ class Values {
     const list = [...keys];
     const loader = this.ctx.loaders.get(this.kind, this.source);
     this.#settled ??= this.ctx.loaders.settledOf(this.kind, this.source);
-    const values = loader ? await loader.loadMany(list) : list.map(() => unsupported(this.kind, this.source.vendor, this.source.id));
+    const values = loader ? await loader.loadMany(list) : list.map(() => unsupported(this.what, this.source.vendor, this.source.id));
     for (let i = 0; i < list.length; i++) this.#filled.set(list[i]!, values[i]);
   }
 }
@@ -97,7 +99,7 @@ export function extensionRows(ctx: GatewayContext, exts: readonly Extension[], s
       const fields = asked.map(([name, occurrences]): FieldPlan => {
         const field = LOADED_FIELDS[name] as LoadedField;
         const supported = source.capabilities.has(field.capability);
-        return { name, field, occurrences, supported, reported: false, values: new Values(ctx, field.kind, source), next: field.next ? new Values(ctx, field.next, source) : undefined };
+        return { name, field, occurrences, supported, reported: false, values: new Values(ctx, field.kind, source, WHAT[name]), next: field.next ? new Values(ctx, field.next, source, WHAT[name]) : undefined };
       });
       plan = { source, fields };
       plans.set(sourceId, plan);

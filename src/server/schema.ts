@@ -37,9 +37,11 @@ function settleEntities(schema: GraphQLSchema): void {
     // Each representation's index, for the error paths of the rows its Extension resolves ahead.
     const representations = (args as { representations?: unknown }).representations;
     if (Array.isArray(representations) && context && typeof context === 'object') {
-      (context as { entityIndex?: WeakMap<object, number> }).entityIndex = new WeakMap(
-        representations.flatMap((r: unknown, i) => (r && typeof r === 'object' ? [[r, i] as [object, number]] : [])),
-      );
+      // Added to, not replaced: two `_entities` fields of one operation run side by side.
+      const index = ((context as { entityIndex?: WeakMap<object, number> }).entityIndex ??= new WeakMap());
+      representations.forEach((r: unknown, i) => {
+        if (r && typeof r === 'object') index.set(r, i);
+      });
     }
     const items = (await resolve(source, args, context, info)) as unknown[];
     return Promise.all(items.map((item) => Promise.resolve(item).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
