@@ -583,7 +583,10 @@ async function throughputRun(sys: System, q: QueryKey, seconds = THROUGHPUT_S): 
 type Row = Record<string, unknown> & { system: string; query: QueryKey };
 
 async function main(): Promise<void> {
-  execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' }); // orchestrator + autocannon: core 1
+  // Orchestrator + autocannon: core 1, every thread of this process (-a): `taskset -p` alone moves
+  // the main thread only, and V8's worker threads (the load generator's GC) stayed free to run on
+  // the core of the system under test.
+  execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
   const idle = holdIdlePoll();
   log(`idle CPUs: ${idle.mode}`);
   prepareMesh();
