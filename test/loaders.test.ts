@@ -10,7 +10,7 @@ import { PageHints } from '../src/server/page-hints.ts';
 import { startStack, vendorCalls, type GqlResult, type TestStack } from './helpers.ts';
 
 /*
- * What a request's loader batches answered is readable at once (Loaders.settled), so that rows whose
+ * What a request's loader batches answered is readable at once (Loaders.settledOf), so that rows whose
  * loads the connection has waited for resolve without a pending promise per field. Over real HTTP
  * against the PortSIP simulator (its list carries no status and no groups).
  */
@@ -30,18 +30,19 @@ describe('loader answers read at once', () => {
     const ctx = newContext();
     const source = stack.gateway.sources.find((s) => s.id === SOURCE)!;
     const loader = ctx.loaders.get('status', source)!;
+    const answered = (kind: 'status' | 'extensionGroupIds', key: string) => ctx.loaders.settledOf(kind, source)?.get(key);
     const pending = Promise.allSettled([loader.load('1001'), loader.load('999999')]);
-    assert.equal(ctx.loaders.settled('status', source, '1001'), undefined, 'not before the batch has answered');
+    assert.equal(answered('status', '1001'), undefined, 'not before the batch has answered');
     const [found, missing] = await pending;
     assert.equal(found.status, 'fulfilled');
-    assert.equal(ctx.loaders.settled('status', source, '1001'), (found as PromiseFulfilledResult<unknown>).value, 'the same object load gave');
+    assert.equal(answered('status', '1001'), (found as PromiseFulfilledResult<unknown>).value, 'the same object load gave');
     assert.equal(missing.status, 'rejected');
-    const err = ctx.loaders.settled('status', source, '999999');
+    const err = answered('status', '999999');
     assert.ok(err instanceof PbxError && err.code === 'NOT_FOUND');
     assert.equal(err, (missing as PromiseRejectedResult).reason, 'the same Error load rejected with');
-    assert.equal(ctx.loaders.settled('extensionGroupIds', source, '1001'), undefined, 'another kind is not answered by it');
+    assert.equal(answered('extensionGroupIds', '1001'), undefined, 'another kind is not answered by it');
     releaseContext(ctx);
-    assert.equal(ctx.loaders.settled('status', source, '1001'), undefined, 'let go with the request');
+    assert.equal(answered('status', '1001'), undefined, 'let go with the request');
   });
 
   test('a page waits for the loads its rows need, then its rows answer from them: one call per kind, none per row', async () => {

@@ -100,7 +100,7 @@ export class Loaders {
   readonly #loaders = new Map<string, DataLoader<string, unknown>>();
   readonly #known = new Map<string, Map<string, Extension>>();
   readonly #ops = new Map<string, SourceOperations>();
-  // What each loader's batches answered, by key: read synchronously by `settled`.
+  // What each loader's batches answered, by key: read synchronously through `settledOf`.
   readonly #settled = new Map<string, Map<string, unknown>>();
 
   constructor(
@@ -142,18 +142,10 @@ export class Loaders {
   }
 
   /**
-   * What a batch of this request already answered for `key` (a value, or the Error that load would
-   * reject with), or undefined while it is not loaded. A resolver that finds it answers at once: a
-   * pending promise per field costs the executor a continuation per row.
-   */
-  settled<K extends LoaderKind>(kind: K, source: SourceAdapter, key: string): LoaderValues[K] | Error | undefined {
-    return this.#settled.get(`${kind}\u0000${source.id}`)?.get(key) as LoaderValues[K] | Error | undefined;
-  }
-
-  /**
-   * Everything this request's batches of `kind` for `source` answered so far, by key (what `settled`
-   * reads), or undefined before its loader exists. Live: it fills as batches answer. For a caller that
-   * reads many keys of one loader without building the loader's key each time.
+   * Everything this request's batches of `kind` for `source` answered so far, by key: a value, or the
+   * Error that load would reject with; undefined before its loader exists. Live: it fills as batches
+   * answer. Rows built once their loads are in read it at once (server/rows.ts): a pending promise
+   * per row and field costs the executor a continuation each.
    */
   settledOf(kind: LoaderKind, source: SourceAdapter): ReadonlyMap<string, unknown> | undefined {
     return this.#settled.get(`${kind}\u0000${source.id}`);

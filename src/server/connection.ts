@@ -81,7 +81,7 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
   for (const name of selection.keys()) loaded.add(LOADED_FIELDS[name]);
 
   // The loads this page's rows will ask for, per source that answered its page: the rows resolve
-  // once they are in, and read them at once (Loaders.settled). A source whose list failed is not
+  // once they are in, and read them at once (server/rows.ts). A source whose list failed is not
   // waited for: its predicted loads would fail with it, perhaps only at their timeout.
   const loading: Promise<unknown>[] = [];
   const start = (into: Promise<unknown>[], f: LoadedField, source: SourceAdapter, ids: readonly string[]) => {
