@@ -10,6 +10,7 @@ import http from 'node:http';
 
 const done = [];
 let current = null;
+let inflight = 0;
 const now = () => performance.now();
 const mark = (key) => {
   if (current && !current.overlap && current.marks[key] === undefined) current.marks[key] = now() - current.t0;
@@ -18,10 +19,17 @@ const short = (path) => path.split('?')[0].split('/').slice(-2).join('/');
 
 dc.subscribe('http.server.request.start', ({ request }) => {
   if (!request.url.startsWith('/graphql')) return;
-  current = current ? { overlap: true } : { t0: now(), marks: {} };
+  // Only requests that no other request overlapped at any time: one arriving while another is in
+  // flight spoils both (a counter, since a request can start after the traced one ended and before
+  // an untraced one did).
+  inflight++;
+  if (current) current.overlap = true;
+  current = inflight > 1 ? { overlap: true } : { t0: now(), marks: {} };
 });
 dc.subscribe('http.server.response.finish', ({ request }) => {
-  if (!current || !request.url.startsWith('/graphql')) return;
+  if (!request.url.startsWith('/graphql')) return;
+  inflight--;
+  if (!current) return;
   if (!current.overlap) {
     mark('end');
     done.push(current.marks);
