@@ -1,9 +1,9 @@
 // The machine's speed, so that runs of `npm run bench` on different days (and virtual machines) can
-// be told apart: the same commit read 5.5 ms above Q1's critical path on one machine and 2.7 on
+// be told apart: the same code read 5.5 ms above Q1's critical path on one machine and 2.7 on
 // another that answered 2.5 times the throughput (bench/NOTES.md). A fixed piece of the work a
 // gateway does per query, JSON in and out of a dashboard-sized answer, timed on the core it is run
 // on (bench/run.ts runs it pinned to core 0, the gateway's core, before and after the measurements).
-// Usage: node calibrate.mjs   (prints {"ms": N, "model": "..."}: lower is faster)
+// Usage: node calibrate.mjs   (prints {"ms": N, "bytes": N, "model": "..."}: ms, lower is faster)
 import { cpus } from 'node:os';
 
 // A deterministic answer shaped like Q1's: 250 extension rows with nested devices, about 64 KB.
