@@ -14,6 +14,7 @@ import { GlobalIds } from '../core/ids.ts';
 import { createSourceHttp, type CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
 import { newRequestScope } from '../core/request-scope.ts';
+import { createMemoryStores, type Stores } from '../core/stores.ts';
 import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
 import { createContext, releaseContext, type GatewayContext } from './context.ts';
 import { PageHints } from './page-hints.ts';
@@ -32,6 +33,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** Vendor-call observer (metrics). */
   observer?: CallObserver;
+  /** Shared state (idempotency, tokens, leases, change feed); in memory when absent. */
+  stores?: Stores;
 }
 
 /** A running gateway. */
@@ -172,6 +175,8 @@ const refuse = (res: http.ServerResponse, status: number, code: string, message:
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { config, logger } = deps;
   const metrics = createMetrics();
+  // Stores the caller hands in are the caller's to close; the in-memory default is ours.
+  const stores = deps.stores ?? createMemoryStores();
   const observer = deps.observer ?? metrics;
   const sources = createAdapters(config.sources, { ...deps, observer });
   const keys = new ApiKeys(config.apiKeys);
@@ -323,6 +328,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     async stop() {
       await apollo.stop();
       await Promise.all(sources.map((s) => s.close()));
+      if (!deps.stores) await stores.close();
     },
   };
 }
