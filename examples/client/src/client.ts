@@ -41,7 +41,7 @@ export async function dashboard(endpoint: string, apiKey?: string): Promise<{ nu
   for (const source of sources.data?.pbxes ?? []) {
     let after: string | null | undefined;
     do {
-      const page: Answer<DashboardQuery> = await request(endpoint, apiKey, DashboardDocument, { pbx: source.id, first: 100, ...(after ? { after } : {}) });
+      const page: Answer<DashboardQuery> = await request(endpoint, apiKey, DashboardDocument, { pbx: source.sourceId, first: 100, ...(after ? { after } : {}) });
       const conn = page.data?.extensions;
       for (const edge of conn?.edges ?? []) rows.push({ number: edge.node.number, status: edge.node.status ?? 'UNKNOWN', pbx: edge.node.pbx.id });
       after = conn?.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
