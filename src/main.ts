@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile, parseConfig, type AppConfig } from './core/config.ts';
 import { createLogger } from './core/logger.ts';
+import { createRedisStores } from './core/redis-stores.ts';
+import type { Stores } from './core/stores.ts';
 import { startDemo, type Demo } from './demo.ts';
 import { startGateway, type Gateway } from './server/app.ts';
 import { VENDORS } from './vendors/registry.ts';
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
   let config: AppConfig;
   let demo: Demo | undefined;
   let gateway: Gateway;
+  let stores: Stores | undefined;
   try {
     if (path) {
       config = loadConfigFile(path, VENDORS);
@@ -23,8 +26,10 @@ async function main(): Promise<void> {
       demo = await startDemo(VENDORS);
       config = { ...parseConfig(demo.rawConfig, VENDORS), demo: true };
     }
+    // With redis (or REDIS_URL) replicas share sessions, cached answers, leases and the change feed.
+    stores = config.redis ? await createRedisStores({ url: config.redis.url, prefix: config.redis.prefix, logger: logger.child({ component: 'redis' }) }) : undefined;
     // Adapter factories may still refuse a source (an either/or of credentials).
-    gateway = await startGateway({ config, vendors: VENDORS, logger });
+    gateway = await startGateway({ config, vendors: VENDORS, logger, ...(stores ? { stores } : {}) });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`pbx-graph: ${err.message}\n`);
@@ -59,6 +64,7 @@ async function main(): Promise<void> {
     }, 10_000).unref();
     void (async () => {
       await gateway.stop();
+      await stores?.close();
       logger.debug('gateway stopped');
       await demo?.stop();
       logger.info('stopped');

@@ -124,8 +124,8 @@ export interface AdapterParts {
   operations(scope: RequestScope | undefined): SourceOperations;
   /** The source's HTTP client, closed with the adapter. */
   http: { close(): void };
-  /** Whole-list caches, cleared by clearCache and on close; none means no clearCache. */
-  caches?: readonly { clear(): void }[];
+  /** Whole-list caches, cleared by clearCache and on close (close, when they have it); none means no clearCache. */
+  caches?: readonly { clear(): void; close?(): void }[];
 }
 
 /** The one way a vendor folder assembles its adapter, so every source answers the same shape. */
@@ -145,7 +145,7 @@ export function assembleAdapter(parts: AdapterParts): SourceAdapter {
     forRequest: operations,
     ...(caches.length > 0 ? { clearCache: clear } : {}),
     async close() {
-      clear();
+      for (const cache of caches) (cache.close ?? cache.clear).call(cache);
       http.close();
     },
   };

@@ -39,6 +39,16 @@ export interface AppConfig {
   sources: BaseSourceConfig[];
   /** True when the sources are the built-in simulators (no configuration given). */
   demo: boolean;
+  /** Shared state of replicas (REDIS_URL sets or overrides the URL); absent: everything in memory. */
+  redis?: RedisConfig | undefined;
+}
+
+/** Where replicas share state. */
+export interface RedisConfig {
+  /** redis:// or rediss:// URL. */
+  url: string;
+  /** Key prefix of this deployment (replicas of one deployment share it). */
+  prefix: string;
 }
 
 /** Operation limits. */
@@ -158,6 +168,13 @@ const topSchema = z
       .strict()
       .default({ capacity: 120, refillPerSecond: 20 }),
     sources: z.array(z.record(z.string(), z.unknown())).min(1, 'at least one source is needed'),
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+        prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, ., :, - or _').default('pbx-graph'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -241,6 +258,10 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
   if (srv.federatedTracing && srv.executor === 'jit') {
     throw new ConfigError('invalid configuration: server.executor: federated tracing needs the graphql-js executor (value: "jit")');
   }
+  // REDIS_URL alone turns sharing on (the usual way to hand a container its Redis).
+  const redisUrl = env['REDIS_URL'] || top.data.redis?.url;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('invalid configuration: REDIS_URL: must be a redis:// or rediss:// URL (value: [redacted])');
+  const redis = redisUrl ? { url: redisUrl, prefix: top.data.redis?.prefix ?? 'pbx-graph' } : undefined;
   return {
     server: {
       port,
@@ -258,6 +279,7 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
     rateLimit: top.data.rateLimit,
     sources,
     demo: false,
+    redis,
   };
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream';
@@ -14,6 +14,7 @@ import { GlobalIds } from '../core/ids.ts';
 import { createSourceHttp, type CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
 import { newRequestScope } from '../core/request-scope.ts';
+import type { SharedSpace } from '../core/shared-fill.ts';
 import { createMemoryStores, type Stores } from '../core/stores.ts';
 import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
 import { createContext, releaseContext, type GatewayContext } from './context.ts';
@@ -50,13 +51,14 @@ export interface Gateway {
 }
 
 /** Builds one adapter per configured source through its vendor's factory. */
-export function createAdapters(sources: readonly BaseSourceConfig[], deps: Pick<GatewayDeps, 'vendors' | 'logger' | 'observer'>): SourceAdapter[] {
+export function createAdapters(sources: readonly BaseSourceConfig[], deps: Pick<GatewayDeps, 'vendors' | 'logger' | 'observer' | 'stores'>): SourceAdapter[] {
   return sources.map((cfg) => {
     const mod = deps.vendors.get(cfg.vendor);
     if (!mod) throw new Error(`no vendor module for ${cfg.vendor}`);
     const logger = deps.logger.child({ source: cfg.id, vendor: cfg.vendor });
     return mod.createAdapter(cfg, {
       logger,
+      ...(deps.stores?.shared ? { shared: sourceSpace(deps.stores, cfg) } : {}),
       // The breaker and the answer memo are the source's config, not the vendor's: adapters never see them.
       createHttp: (opts) =>
         createSourceHttp({
@@ -68,6 +70,15 @@ export function createAdapters(sources: readonly BaseSourceConfig[], deps: Pick<
         }),
     });
   });
+}
+
+/**
+ * A source's keys in the shared store: its id plus a digest of its whole configuration, so replicas
+ * share a session only when they talk to the same vendor with the same credentials.
+ */
+function sourceSpace(stores: Stores, cfg: BaseSourceConfig): SharedSpace {
+  const digest = createHash('sha256').update(JSON.stringify(cfg)).digest('base64url').slice(0, 16);
+  return { kv: stores.kv, prefix: `source:${cfg.id}:${digest}:` };
 }
 
 /** Adds the errors of sources that failed inside a list (which kept its other data) to the answer. */
@@ -177,8 +188,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const metrics = createMetrics();
   // Stores the caller hands in are the caller's to close; the in-memory default is ours.
   const stores = deps.stores ?? createMemoryStores();
+  stores.observe?.(metrics);
   const observer = deps.observer ?? metrics;
-  const sources = createAdapters(config.sources, { ...deps, observer });
+  const sources = createAdapters(config.sources, { ...deps, observer, stores });
   const keys = new ApiKeys(config.apiKeys);
   const limiter = new RateLimiter(config.rateLimit.capacity, config.rateLimit.refillPerSecond);
   const limits = operationLimits(config.limits, config.server.production);

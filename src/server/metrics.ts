@@ -1,8 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallObserver, CircuitState } from '../core/http.ts';
+import type { StoreObserver } from '../core/stores.ts';
 
 /** Prometheus metrics of one gateway (its own registry: no global state shared between instances). */
-export interface GatewayMetrics extends CallObserver {
+export interface GatewayMetrics extends CallObserver, StoreObserver {
   /** The registry `/metrics` serves. */
   registry: Registry;
 }
@@ -32,6 +33,13 @@ export function createMetrics(): GatewayMetrics {
     labelNames: ['source'],
     registers: [registry],
   });
+  const storeErrors = new Counter({
+    name: 'pbxgraph_store_errors_total',
+    help: 'Shared store (Redis) calls that failed or were refused while it was down; the gateway fell back to the vendors. By operation',
+    labelNames: ['op'],
+    registers: [registry],
+  });
+  const storeUp = new Gauge({ name: 'pbxgraph_store_up', help: 'Shared store (Redis) connection: 1 up, 0 down (absent without Redis)', registers: [registry] });
   const STATE_VALUE: Record<CircuitState, number> = { closed: 0, open: 1, 'half-open': 2 };
   return {
     registry,
@@ -40,6 +48,12 @@ export function createMetrics(): GatewayMetrics {
     },
     onCircuit(sourceId, state) {
       circuit.set({ source: sourceId }, STATE_VALUE[state]);
+    },
+    onStoreError(op) {
+      storeErrors.inc({ op });
+    },
+    onStoreState(up) {
+      storeUp.set(up ? 1 : 0);
     },
     onCall(sourceId, durationMs, code) {
       calls.inc({ source: sourceId });

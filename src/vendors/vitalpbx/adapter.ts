@@ -4,6 +4,7 @@ import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
 import { byIdentity, pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
+import { subSpace } from '../../core/shared-fill.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability } from '../../domain/types.ts';
 import { classifyVitalAnswer, createVitalClient } from './client.ts';
@@ -43,7 +44,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
     classify: classifyVitalAnswer,
   });
   // The list has no paging or filter: one answer per tenant, shared by pages and concurrent requests.
-  const listCache = new SingleFlightCache<VitalExtension[]>(cfg.listCacheMs);
+  const listCache = new SingleFlightCache<VitalExtension[]>(cfg.listCacheMs, undefined, subSpace(deps.shared, 'list'));
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
   // Derived once per cached answer, not once per request: its rows as domain records, its index by id.
   const toDomain = byIdentity((x: VitalExtension) => mapExtension(cfg.id, x));
