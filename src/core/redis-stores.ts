@@ -10,7 +10,7 @@ export interface RedisStoresOptions {
   prefix: string;
   /** Logger (connection lost and restored, once each). */
   logger: Logger;
-  /** Longest a command may take before it counts as failed, ms. */
+  /** Longest a command may take before it counts as failed, ms (default 500: a busy event loop runs the timer before it reads a reply). */
   commandTimeoutMs?: number;
   /** How long the first connection may take before the gateway starts without Redis, ms. */
   connectTimeoutMs?: number;
@@ -69,7 +69,7 @@ export class RedisStores implements Stores {
       // A command while disconnected fails at once instead of queueing behind the reconnect.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: opts.commandTimeoutMs ?? 250,
+      commandTimeout: opts.commandTimeoutMs ?? 500,
       connectTimeout: opts.connectTimeoutMs ?? 2000,
       // Keeps trying in the background, at most every 2 s, for as long as the gateway runs.
       retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
