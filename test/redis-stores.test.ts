@@ -60,6 +60,23 @@ describe('Redis stores (a real redis-server)', { skip: skip ?? false }, () => {
     assert.equal(wins.filter(Boolean).length, 1);
   });
 
+  it('a watcher lease moves to another replica when its holder stops (no renewal, no release)', async () => {
+    const [a, b] = [await open(), await open()];
+    assert.equal(await a.leases.acquire('watcher:pbx-1', 'replica-a', 200), true);
+    assert.equal(await b.leases.acquire('watcher:pbx-1', 'replica-b', 200), false);
+    await a.close(); // the replica dies: its connections go, the lease stays until its TTL
+    let takenAfterMs = -1;
+    const started = performance.now();
+    while (performance.now() - started < 2000) {
+      if (await b.leases.acquire('watcher:pbx-1', 'replica-b', 200)) {
+        takenAfterMs = performance.now() - started;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(takenAfterMs >= 0, 'taken over');
+  });
+
   it('a message published on one replica reaches the subscribers of every replica', async () => {
     const [a, b] = [await open(), await open()];
     const got: string[] = [];

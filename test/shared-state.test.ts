@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, parseConfig } from '../src/core/config.ts';
 import { SingleFlightCache } from '../src/core/shared-cache.ts';
+import { sharedFill, type Filled } from '../src/core/shared-fill.ts';
 import { MemoryKeyValueStore, type KeyValueStore } from '../src/core/stores.ts';
 import { TokenCache } from '../src/core/token.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
@@ -113,6 +114,27 @@ describe('whole-list answers shared between replicas (SingleFlightCache over a K
     await assert.rejects(cache.get('all', () => Promise.reject(new Error('vendor down'))), /vendor down/);
     assert.equal(await cache.get('all', async () => 'fresh'), 'fresh');
     assert.equal(await cache.get('all', async () => 'not again'), 'fresh');
+  });
+});
+
+describe('sharedFill', () => {
+  it('a fill that fails is not queued behind: the waiting replicas each try once, and no one twice', async () => {
+    const kv = new MemoryKeyValueStore();
+    let running = 0;
+    let most = 0;
+    let calls = 0;
+    const failing = async (): Promise<Filled<string>> => {
+      calls++;
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 60));
+      running--;
+      throw new Error('vendor down');
+    };
+    const results = await Promise.allSettled([0, 1, 2].map(() => sharedFill({ kv, key: 'k' }, failing, (v) => v)));
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+    assert.equal(calls, 3);
+    assert.equal(most, 2, 'after the first filler failed, the other two tried at the same time');
+    kv.close();
   });
 });
 

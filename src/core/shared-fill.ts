@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { KeyValueStore } from './stores.ts';
 
 /** A source's room in the shared key-value store: its keys all start with `prefix`. */
@@ -56,18 +57,24 @@ export async function sharedFill<T>(entry: SharedEntry, load: () => Promise<Fill
   const { kv, key } = entry;
   const { lockMs = 10_000, pollMs = 15 } = opts;
   const lockKey = `${key}:filling`;
+  const me = randomUUID();
   const deadline = performance.now() + lockMs;
   let mine = false;
+  let awaited: string | undefined;
   try {
     for (;;) {
       const found = await kv.get(key);
       const decoded = found === undefined ? undefined : decode(found);
       if (decoded !== undefined) return decoded;
-      if (await kv.setIfAbsent(lockKey, '1', lockMs)) {
+      if (await kv.setIfAbsent(lockKey, me, lockMs)) {
         mine = true;
         break;
       }
-      // Another replica is filling it and has not answered within the lock: answer anyway.
+      // A new filler means the one awaited gave up (its call failed): do not queue behind another.
+      const filler = await kv.get(lockKey);
+      if (awaited === undefined) awaited = filler;
+      else if (filler !== awaited) break;
+      // The filler has not answered within its lock: answer anyway.
       if (performance.now() > deadline) break;
       await sleep(pollMs);
     }
