@@ -35,6 +35,7 @@ export async function createApollo(config: AppConfig, schema: GraphQLSchema, htt
     stringifyResult: jit ? jit.stringifyResult : (value) => JSON.stringify(value),
     includeStacktraceInErrorResponses: false,
     validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Both hook every field resolver (Apollo then wraps the whole schema), a large part of a
