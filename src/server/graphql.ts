@@ -37,7 +37,8 @@ export async function createApollo(config: AppConfig, schema: GraphQLSchema, htt
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Half the shutdown deadline for in-flight requests; the rest is for closing sockets and flushing logs.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.floor(config.server.shutdownTimeoutMs / 2) }),
       // Both hook every field resolver (Apollo then wraps the whole schema), a large part of a
       // dashboard query's CPU. No type uses @cacheControl; federated traces (ftv1) are opt-in by config.
       ApolloServerPluginCacheControlDisabled(),
