@@ -30,6 +30,10 @@ export interface AppConfig {
     executor: 'jit' | 'graphql-js';
     /** Hard deadline of a shutdown, ms: in-flight requests drain for half of it, then the process exits whatever is stuck. */
     shutdownTimeoutMs: number;
+    /** Serve /metrics on this port instead of the API's (0 picks a free one); unset keeps it on the API's port. */
+    metricsPort: number | undefined;
+    /** Bearer token /metrics requires; unset: an API key when keys are configured, else none. */
+    metricsToken: string | undefined;
   };
   /** Operation limits (graphql-armor plus root fields). */
   limits: Limits;
@@ -130,6 +134,8 @@ const serverSchema = z
     federatedTracing: z.boolean().default(false),
     executor: z.enum(['jit', 'graphql-js']).optional(),
     shutdownTimeoutMs: z.number().int().min(500).max(600_000).default(10_000),
+    metricsPort: z.number().int().min(0).max(65535).optional(),
+    metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .strict()
   .default({ port: 4000, debug: false, bodyLimitBytes: 100_000, federatedTracing: false, shutdownTimeoutMs: 10_000 });
@@ -394,6 +400,8 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
       federatedTracing: srv.federatedTracing,
       executor: srv.executor ?? (srv.federatedTracing ? 'graphql-js' : 'jit'),
       shutdownTimeoutMs: srv.shutdownTimeoutMs,
+      metricsPort: srv.metricsPort,
+      metricsToken: srv.metricsToken,
     },
     limits: top.data.limits,
     apiKeys: keys,

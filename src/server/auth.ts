@@ -19,6 +19,11 @@ export class Gatekeeper {
     return this.#keys.enabled;
   }
 
+  /** True when `req` presents a valid API key (no rate limit taken: operator endpoints). */
+  authenticates(req: http.IncomingMessage): boolean {
+    return this.#keys.enabled && this.#keys.authenticate(req.headers) !== null;
+  }
+
   /**
    * The caller of `req`, or null after answering 401 (no valid key) or 429 (over its rate) itself.
    */
