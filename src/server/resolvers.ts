@@ -297,7 +297,10 @@ export const resolvers: Resolvers = {
     async members(g, _a, ctx, info) {
       const source = sourceOf(ctx, g);
       const ids = g.memberIds ?? (await ctx.loaders.get('group', source)!.load(g.vendorId)).memberIds ?? [];
-      const members = await ctx.loaders.get('extension', source)!.loadMany(ids);
+      // References, not full records: every group's members of the request form one batch, the adapter's
+      // cheapest way to many extensions (a list walk, not a get per member); a detail field still loads
+      // its member's full record when asked. Members that no longer exist are left out.
+      const members = await ctx.loaders.get('extensionRef', source)!.loadMany(ids);
       const found = members.flatMap((m) => (m instanceof Error ? [] : [m]));
       return extensionRows(ctx, found, rowSelection(info, []), responsePathAsArray(info.path), true);
     },
