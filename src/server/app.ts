@@ -3,7 +3,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { getLocation, type SourceLocation } from 'graphql';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -18,6 +17,7 @@ import { createMemoryStores, type Stores } from '../core/stores.ts';
 import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
 import { createContext, releaseContext, type GatewayContext } from './context.ts';
 import { PageHints } from './page-hints.ts';
+import { requestErrorsPlugin } from './request-errors.ts';
 import { createMetrics } from './metrics.ts';
 import { buildSchema } from './schema.ts';
 import { jitExecutor } from './jit.ts';
@@ -69,26 +69,6 @@ export function createAdapters(sources: readonly BaseSourceConfig[], deps: Pick<
     });
   });
 }
-
-/** Adds the errors of sources that failed inside a list (which kept its other data) to the answer. */
-const partialErrorsPlugin: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind !== 'single' || contextValue.partialErrors.length === 0) return;
-        // Built field by field, in the order graphql-js formats an error (see shaped() in core/errors.ts).
-        const extra = contextValue.partialErrors.map(({ error, path, node }) => {
-          const out: { message: string; locations?: SourceLocation[]; path?: (string | number)[]; extensions?: Record<string, unknown> } = { message: error.message };
-          if (node?.loc) out.locations = [getLocation(node.loc.source, node.loc.start)];
-          out.path = [...path];
-          out.extensions = error.pbx ? { code: error.code, pbx: error.pbx } : { code: error.code };
-          return out;
-        });
-        response.body.singleResult.errors = [...(response.body.singleResult.errors ?? []), ...extra];
-      },
-    };
-  },
-};
 
 /** With `server.debug`, each answer reports its vendor calls per source in `extensions.vendorCalls`. */
 const vendorCallsPlugin: ApolloServerPlugin<GatewayContext> = {
@@ -208,7 +188,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       ...limits.plugins,
       scopePlugin,
       operationNamePlugin,
-      partialErrorsPlugin,
+      requestErrorsPlugin,
       releasePlugin,
       ...(config.server.debug ? [vendorCallsPlugin] : []),
     ],
