@@ -12,6 +12,7 @@ export type PublicErrorCode =
   | 'VENDOR_TIMEOUT'
   | 'VENDOR_AUTH_FAILED'
   | 'VENDOR_RATE_LIMITED'
+  | 'VENDOR_BAD_RESPONSE'
   | 'UPSTREAM_OUTCOME_UNKNOWN'
   | 'INTERNAL_SERVER_ERROR';
 
@@ -30,8 +31,10 @@ export class PbxError extends Error {
   readonly pbx: string | undefined;
   /** Internal detail for the adapter (e.g. `token_expired`); never sent to a client. */
   readonly reason: string | undefined;
+  /** Seconds until the vendor takes calls again (VENDOR_RATE_LIMITED), sent as `extensions.retryAfterSeconds`. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: PublicErrorCode, message: string, pbx?: string, options?: { cause?: unknown; reason?: string }) {
+  constructor(code: PublicErrorCode, message: string, pbx?: string, options?: { cause?: unknown; reason?: string; retryAfterSeconds?: number }) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(message, options);
@@ -39,15 +42,22 @@ export class PbxError extends Error {
     this.code = code;
     this.pbx = pbx;
     this.reason = options?.reason;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
     this.name = 'PbxError';
   }
 
   /** As a GraphQLError with the public extensions. */
   toGraphQLError(): GraphQLError {
-    return new GraphQLError(this.message, {
-      extensions: { code: this.code, ...(this.pbx ? { pbx: this.pbx } : {}) },
-    });
+    return new GraphQLError(this.message, { extensions: publicExtensions(this) });
   }
+}
+
+/** The extensions a client sees of a PbxError: its code, its source and, when rate limited, when to retry. */
+export function publicExtensions(err: PbxError): Record<string, unknown> {
+  const out: Record<string, unknown> = { code: err.code };
+  if (err.pbx) out['pbx'] = err.pbx;
+  if (err.retryAfterSeconds !== undefined) out['retryAfterSeconds'] = err.retryAfterSeconds;
+  return out;
 }
 
 /** Shorthand for NOT_FOUND. */
@@ -82,7 +92,7 @@ const GRAPHQL_OWN_CODES = new Set([
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof PbxError) {
-    return shaped(original.message, formatted, original.pbx ? { code: original.code, pbx: original.pbx } : { code: original.code });
+    return shaped(original.message, formatted, publicExtensions(original));
   }
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && GRAPHQL_OWN_CODES.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {
