@@ -1,6 +1,7 @@
 import { PbxError } from '../../core/errors.ts';
 import type { Classification, SourceHttp } from '../../core/http.ts';
 import type { AnswerSchema } from '../../core/validate.ts';
+import { z } from 'zod';
 import { listAnswer, wholeAnswer } from '../../core/validate.ts';
 import {
   PORTSIP_ERR, PortsipExtensionShowSchema, PortsipExtensionSummarySchema, PortsipGreetingFileSchema, PortsipGreetingListEnvelope,
@@ -21,7 +22,8 @@ const ANSWERS = {
   // The doc's search example answers one object where the list answers an array.
   search: listAnswer('extensions/search', PortsipPageSchema, 'extensions', PortsipExtensionSummarySchema, { single: true }),
   show: wholeAnswer('extensions/show', PortsipExtensionShowSchema),
-  status: listAnswer('extensions/status', PortsipStatusEnvelope, 'extension_status', PortsipStatusEntrySchema),
+  // A batch by key: an unreadable entry fails the batch (VENDOR_BAD_RESPONSE), never reads as a missing extension.
+  status: wholeAnswer('extensions/status', PortsipStatusEnvelope.extend({ extension_status: z.array(PortsipStatusEntrySchema) })),
   groupList: listAnswer('extensions/group/list', PortsipPageSchema, 'groups', PortsipGroupSummarySchema),
   groupShow: wholeAnswer('extensions/group/show', PortsipGroupDetailSchema),
   greetingList: listAnswer('extensions/greeting_file/list', PortsipGreetingListEnvelope, 'files', PortsipGreetingFileSchema),
