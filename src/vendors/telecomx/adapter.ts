@@ -82,7 +82,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
   // Rows mapped once per vendor answer: an unchanged answer is the same object (core/answer-memo.ts).
   const toDomain = byIdentity((x: TxExtension) => mapExtension(cfg.id, x));
   const loginWith = (client: TelecomxClient) => async () => tokenLifetime(await client.login(username!, password!));
-  const tokens: TokenHolder | undefined = machineToken === undefined ? new TokenCache({ login: loginWith(createTelecomxClient(http)), marginMs: RENEW_MARGIN_MS }) : undefined;
+  const tokens: TokenHolder | undefined = machineToken === undefined ? new TokenCache({ login: loginWith(createTelecomxClient(http, cfg.id)), marginMs: RENEW_MARGIN_MS }) : undefined;
   const isRejected = (err: unknown) => err instanceof PbxError && err.reason === TOKEN_REJECTED;
   const customer = cfg.customer?.toLowerCase();
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
@@ -90,7 +90,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
 
   /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
   function operations(scope: RequestScope | undefined): SourceOperations {
-    const client = createTelecomxClient(http.scoped(scope));
+    const client = createTelecomxClient(http.scoped(scope), cfg.id);
     const login = loginWith(client);
     /** Runs a call under the session token: a machine token as is, a login token renewed and retried once. */
     const withToken = <T>(call: (token: string) => Promise<T>): Promise<T> => (tokens ? tokens.use(call, isRejected, login) : call(machineToken!));

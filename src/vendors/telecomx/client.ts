@@ -66,7 +66,8 @@ export interface TelecomxClient {
 }
 
 /** Creates the client over the source's HTTP instance. */
-export function createTelecomxClient(http: SourceHttp): TelecomxClient {
+/** `_sourceId` names the source; errors already carry it (core/http.ts). */
+export function createTelecomxClient(http: SourceHttp, _sourceId?: string): TelecomxClient {
   return {
     // A login is a read in effect (repeating it only mints another token), so it may be retried.
     login: (username, password) => http.post('auth/login', { username, password }, { idempotent: true, answer: ANSWERS.login }),

@@ -55,7 +55,8 @@ export interface VitalClient {
 }
 
 /** Creates the client over the source's HTTP instance (app-key and tenant headers already set). */
-export function createVitalClient(http: SourceHttp): VitalClient {
+/** `_sourceId` names the source; errors already carry it (core/http.ts). */
+export function createVitalClient(http: SourceHttp, _sourceId?: string): VitalClient {
   const get = async <T>(path: string, answer: AnswerSchema<VitalEnvelope<T>>): Promise<T> => (await http.get(path, { answer })).data;
   const seg = encodeURIComponent;
   return {
