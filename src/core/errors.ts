@@ -1,5 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from './logger.ts';
 
 /** The public error codes; nothing else reaches a client in `extensions.code`. */
 export type PublicErrorCode =
@@ -116,4 +118,44 @@ function shaped(message: string, formatted: GraphQLFormattedError, extensions: R
   if (formatted.path) out.path = formatted.path;
   out.extensions = extensions;
   return out;
+}
+
+/** What a request's context offers the internal-error log: its id and the errors reported beside the data. */
+interface ErrorLogContext {
+  /** The request's id. */
+  requestId?: string;
+  /** Errors reported without failing the field they concern. */
+  partialErrors?: ReadonlyArray<{ error: PbxError; path: ReadonlyArray<string | number> }>;
+}
+
+/** An unexpected failure as a log line's cause: its kind, message and stack (the server log only, never a client). */
+function internalCause(err: unknown): Record<string, unknown> {
+  const inner = err instanceof PbxError && err.cause !== undefined ? err.cause : err;
+  return inner instanceof Error ? { kind: inner.name, message: inner.message, stack: inner.stack } : { kind: typeof inner };
+}
+
+/**
+ * Logs every error a client sees as INTERNAL_SERVER_ERROR, with its request id, path and cause, so a
+ * masked failure is never silent: errors thrown by resolvers and those reported beside the data.
+ */
+export function internalErrorLogPlugin(logger: Logger): ApolloServerPlugin<ErrorLogContext & object> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const e of errors) {
+            const original = unwrapResolverError(e);
+            if (original instanceof PbxError && original.code !== 'INTERNAL_SERVER_ERROR') continue;
+            if (!(original instanceof PbxError) && formatError({ message: e.message, extensions: e.extensions }, e).extensions?.['code'] !== 'INTERNAL_SERVER_ERROR') continue;
+            logger.error({ requestId: contextValue.requestId, path: e.path, cause: internalCause(original) }, 'internal error');
+          }
+        },
+        async willSendResponse({ contextValue }) {
+          for (const { error, path } of contextValue.partialErrors ?? []) {
+            if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ requestId: contextValue.requestId, path, cause: internalCause(error) }, 'internal error');
+          }
+        },
+      };
+    },
+  };
 }

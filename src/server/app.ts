@@ -9,7 +9,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { SourceAdapter } from '../core/adapter.ts';
 import type { AppConfig } from '../core/config.ts';
-import { formatError } from '../core/errors.ts';
+import { formatError, internalErrorLogPlugin, publicExtensions } from '../core/errors.ts';
 import { GlobalIds } from '../core/ids.ts';
 import { createSourceHttp, type CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
@@ -75,13 +75,15 @@ const partialErrorsPlugin: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, contextValue }) {
-        if (response.body.kind !== 'single' || contextValue.partialErrors.length === 0) return;
+        // Vendor calls that answered but dropped unreadable records report one error per source, with no path.
+        const problems = contextValue.scope.problems ?? [];
+        if (response.body.kind !== 'single' || contextValue.partialErrors.length + problems.length === 0) return;
         // Built field by field, in the order graphql-js formats an error (see shaped() in core/errors.ts).
-        const extra = contextValue.partialErrors.map(({ error, path, node }) => {
+        const extra = [...contextValue.partialErrors, ...problems.map((error) => ({ error, path: [], node: undefined }))].map(({ error, path, node }) => {
           const out: { message: string; locations?: SourceLocation[]; path?: (string | number)[]; extensions?: Record<string, unknown> } = { message: error.message };
           if (node?.loc) out.locations = [getLocation(node.loc.source, node.loc.start)];
-          out.path = [...path];
-          out.extensions = error.pbx ? { code: error.code, pbx: error.pbx } : { code: error.code };
+          if (path.length > 0) out.path = [...path];
+          out.extensions = publicExtensions(error);
           return out;
         });
         response.body.singleResult.errors = [...(response.body.singleResult.errors ?? []), ...extra];
@@ -209,6 +211,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       scopePlugin,
       operationNamePlugin,
       partialErrorsPlugin,
+      internalErrorLogPlugin(logger),
       releasePlugin,
       ...(config.server.debug ? [vendorCallsPlugin] : []),
     ],
@@ -261,7 +264,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
         return { caller: caller?.name };
       }
     }
-    const scope = newRequestScope();
+    const scope = newRequestScope(requestId);
     let ctx: GatewayContext | undefined;
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
