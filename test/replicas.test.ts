@@ -46,7 +46,7 @@ describe('two replicas over one Redis', { skip: skip ?? false }, () => {
   });
   /** Starts a new cache window on every replica (what the refreshPbx mutation does), here and in Redis. */
   const nextWindow = async () => {
-    for (const g of gateways) for (const s of g.sources) s.clearCache?.();
+    for (const g of gateways) for (const s of g.sources) s.forget();
     await new Promise((r) => setTimeout(r, 50));
   };
 
@@ -102,6 +102,22 @@ describe('two replicas over one Redis', { skip: skip ?? false }, () => {
     // The whole-list vendors were listed once in the window, whichever replica asked.
     assert.equal(sims.get('vitalpbx')!.totalRequests(), 1);
     assert.equal(sims.get('portal')!.totalRequests(), 1);
+  });
+
+  it('a source forgotten on one replica (a write, refreshPbx) is forgotten on the other too', async () => {
+    const [a, b] = gateways as [Gateway, Gateway];
+    await nextWindow();
+    await dashboard(a);
+    await dashboard(b);
+    reset();
+    const refreshed = await fetch(a.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation { refreshPbx(id: "vital-hq") { sourceId } }' }) });
+    assert.equal(((await refreshed.json()) as any).data?.refreshPbx?.sourceId, 'vital-hq');
+    await new Promise((r) => setTimeout(r, 50));
+    await dashboard(b);
+    assert.equal(sims.get('vitalpbx')!.totalRequests(), 1, 'B dropped its own copy when A forgot the source');
+    await dashboard(a);
+    assert.equal(sims.get('vitalpbx')!.totalRequests(), 1, 'the one new list answer serves both');
+    assert.equal(sims.get('portal')!.totalRequests(), 0, 'other sources keep their answers');
   });
 
   it('Redis stopped mid-run: every answer still comes, from the vendors, with no 5xx; counted in /metrics', async () => {

@@ -3,7 +3,8 @@ import { assembleAdapter, type SourceAdapter, type SourceOperations } from '../.
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
-import { byIdentity, pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
+import { pageArray } from '../../core/lists.ts';
+import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
 import { subSpace } from '../../core/shared-fill.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability } from '../../domain/types.ts';
@@ -52,7 +53,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
 
   /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
   function operations(scope: RequestScope | undefined): SourceOperations {
-    const client = createVitalClient(http.scoped(scope), cfg.id);
+    const client = createVitalClient(http.scoped(scope));
     const list = () => listCache.get('all', () => client.listExtensions());
 
     /**
