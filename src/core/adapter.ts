@@ -1,4 +1,5 @@
 import type { RequestScope } from './request-scope.ts';
+import type { SourceWrites, WritesFactory } from './writes.ts';
 import type {
   Capability, CallStatistics, Device, Extension, Greeting, Group, QueueMembership, StatusInfo, VoicemailMessage,
 } from '../domain/types.ts';
@@ -104,6 +105,8 @@ export interface SourceAdapter extends SourceOperations {
   forRequest(scope: RequestScope): SourceOperations;
   /** Drops cached vendor answers (whole-list caches); absent when the adapter caches nothing. */
   clearCache?(): void;
+  /** The source's writes (core/writes.ts) counted in `scope`; absent when the vendor publishes none. */
+  writes?(scope: RequestScope | undefined): SourceWrites;
   /** Releases sockets and timers. */
   close(): Promise<void>;
 }
@@ -126,6 +129,8 @@ export interface AdapterParts {
   http: { close(): void };
   /** Whole-list caches, cleared by clearCache and on close; none means no clearCache. */
   caches?: readonly { clear(): void }[];
+  /** The source's writes; absent when the vendor publishes none. */
+  writes?: WritesFactory;
 }
 
 /** The one way a vendor folder assembles its adapter, so every source answers the same shape. */
@@ -144,6 +149,7 @@ export function assembleAdapter(parts: AdapterParts): SourceAdapter {
     ...operations(undefined),
     forRequest: operations,
     ...(caches.length > 0 ? { clearCache: clear } : {}),
+    ...(parts.writes ? { writes: parts.writes } : {}),
     async close() {
       clear();
       http.close();

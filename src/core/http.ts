@@ -88,6 +88,8 @@ export interface SourceHttp {
   get<T>(path: string, opts?: CallOptions): Promise<T>;
   /** POST a JSON body and read a JSON answer (non-idempotent unless said). */
   post<T>(path: string, body: unknown, opts?: CallOptions): Promise<T>;
+  /** DELETE and read a JSON answer (non-idempotent: never retried). */
+  delete<T>(path: string, opts?: CallOptions): Promise<T>;
   /**
    * The same client for one GraphQL request: its calls (retries included) are counted in `scope`,
    * and an identical idempotent call already in flight for the request is joined, not repeated.
@@ -288,7 +290,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   const openSeconds = opts.breaker ? Math.ceil(opts.breaker.openMs / 1000) : 0;
 
   /** `readKey`: the call's identity when it is a read (idempotent), undefined for a write. */
-  function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
+  function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
     if (!breaker) return send<T>(method, path, body, co, scope, readKey);
     return (breaker.fire(() => send<T>(method, path, body, co, scope, readKey)) as Promise<T>).catch((err: unknown) => {
       // send() throws PbxErrors only; anything else is opossum refusing the call.
@@ -305,7 +307,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     });
   }
 
-  async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
+  async function send<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
     const idempotent = readKey !== undefined;
     const started = performance.now();
     const init: StreamOptions = { isStream: true, method };
@@ -344,7 +346,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
    * sent again (two resolvers asking the same thing before a loader could batch them). Scoped to the
    * request, so one caller never receives an answer fetched for another.
    */
-  function shared<T>(scope: RequestScope | undefined, method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions = {}): Promise<T> {
+  function shared<T>(scope: RequestScope | undefined, method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, co: CallOptions = {}): Promise<T> {
     if (!(co.idempotent ?? method === 'GET')) return call<T>(method, path, body, co, scope, undefined);
     // A read's identity: the in-flight calls it may join, and the answer memo's entry. (JSON drops
     // undefined query values, as the request does.)
@@ -365,6 +367,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   const view = (scope: RequestScope | undefined): SourceHttp => ({
     get: (path, co) => shared(scope, 'GET', path, undefined, co),
     post: (path, body, co) => shared(scope, 'POST', path, body, co),
+    delete: (path, co) => shared(scope, 'DELETE', path, undefined, { ...co, idempotent: false }),
     scoped: view,
     close,
   });

@@ -60,6 +60,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
   let latency = opts.latencyMs ?? 0;
   let fault: SimulatorFault = 'none';
   let inFlight = 0;
+  const stalls = new Map<string, { mode: 'hang' | 'drop'; left: number }>();
   let maxInFlight = 0;
   const base = opts.basePath.replace(/\/$/, '');
 
@@ -98,6 +99,14 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
       };
       if (fault === 'none') {
         const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
+        const stall = stalls.get(key);
+        if (stall && stall.left > 0) {
+          if (--stall.left === 0) stalls.delete(key);
+          if (stall.mode === 'drop') res.destroy();
+          // A hang answers nothing; the client's own timeout ends it.
+          else await sleep(60_000);
+          return;
+        }
         const text = answer.text ?? JSON.stringify(answer.body);
         await untilReady();
         sendText(res, answer.status, text, answer.headers);
@@ -148,6 +157,9 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
     },
     setLatency: (ms) => {
       latency = ms;
+    },
+    stallAfterHandling: (route, mode, times = 1) => {
+      stalls.set(route, { mode, left: times });
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -22,6 +22,7 @@ import { createMetrics } from './metrics.ts';
 import { buildSchema } from './schema.ts';
 import { jitExecutor } from './jit.ts';
 import { ApiKeys, operationLimits, RateLimiter, scopePlugin } from './security.ts';
+import { mutationPlugin } from './mutation-plugin.ts';
 
 /** What the gateway is built from. */
 export interface GatewayDeps {
@@ -211,6 +212,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       partialErrorsPlugin,
       releasePlugin,
       ...(config.server.debug ? [vendorCallsPlugin] : []),
+      // Last: it stores the answer as the other plugins leave it (idempotency) and writes the audit lines.
+      mutationPlugin({ kv: stores.kv, logger }),
     ],
   });
   await apollo.start();

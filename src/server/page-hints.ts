@@ -45,6 +45,12 @@ export class PageHints {
     if (this.#pages.size > this.max) this.#pages.delete(this.#pages.keys().next().value!);
   }
 
+  /** Forgets every page of `sourceId` (its records changed, so the loads they led to may differ). */
+  forgetSource(sourceId: string): void {
+    const prefix = JSON.stringify([sourceId]).slice(0, -1) + ',';
+    for (const key of this.#pages.keys()) if (key.startsWith(prefix)) this.#pages.delete(key);
+  }
+
   /** Pages remembered. */
   get size(): number {
     return this.#pages.size;

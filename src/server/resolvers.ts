@@ -10,6 +10,7 @@ import { edgeCursor, extensionsConnection } from './connection.ts';
 import type { ExtensionModel, GroupModel, HealthModel, VoicemailModel } from './models.ts';
 import { rowSelection } from './lookahead.ts';
 import { extensionRows } from './rows.ts';
+import { mutationResolvers } from './mutations.ts';
 
 /*
  * Resolvers stay thin: route by id to a source, ask a per-request DataLoader, shape the answer.
@@ -202,6 +203,7 @@ export const resolvers: Resolvers = {
     group: (_p, { id }, ctx) => groupById(ctx, id),
   },
   Mutation: {
+    ...mutationResolvers.Mutation,
     refreshPbx(_p, { id }, ctx) {
       const source = ctx.sources.get(id);
       if (!source) throw notFound(`pbx ${JSON.stringify(id).slice(0, 80)}`);
@@ -289,6 +291,7 @@ export const resolvers: Resolvers = {
       return extensionRows(ctx, found, rowSelection(info, []), responsePathAsArray(info.path), true);
     },
   },
+  ...Object.fromEntries(Object.entries(mutationResolvers).filter(([k]) => k !== 'Mutation')),
   ExtensionEdge: {
     cursor: edgeCursor,
   },
