@@ -53,8 +53,11 @@ export function classifyPortsipAnswer(status: number, body: unknown): Classifica
   const code = (body as Partial<PortsipErrorBody> | undefined)?.err_code;
   if (!isKnownErrCode(code)) return undefined;
   switch (code) {
-    case PORTSIP_ERR.INVALID_PARAMETER:
-      return { code: 'BAD_USER_INPUT', message: 'PortSIP rejected the request parameters' };
+    case PORTSIP_ERR.INVALID_PARAMETER: {
+      // The vendor's message names its field: kept as the internal reason, never shown.
+      const said = (body as Partial<PortsipErrorBody>).err_msg;
+      return { code: 'BAD_USER_INPUT', message: 'PortSIP rejected the request parameters', ...(typeof said === 'string' ? { reason: said.slice(0, 200) } : {}) };
+    }
     case PORTSIP_ERR.BAD_CREDENTIALS:
       return { code: 'VENDOR_AUTH_FAILED', message: 'PortSIP refused the configured username or password' };
     case PORTSIP_ERR.INVALID_TOKEN:
@@ -69,7 +72,7 @@ export function classifyPortsipAnswer(status: number, body: unknown): Classifica
     case PORTSIP_ERR.GREETING_NOT_FOUND:
       return { code: 'NOT_FOUND', message: 'greeting file not found at PortSIP' };
     case PORTSIP_ERR.ALREADY_EXISTS:
-      return { code: 'BAD_USER_INPUT', message: 'it already exists at PortSIP' };
+      return { code: 'BAD_USER_INPUT', message: 'it already exists at PortSIP', reason: 'already_exists' };
     default: {
       const never: never = code;
       throw new Error(`unknown PortSIP error code ${String(never)}`);

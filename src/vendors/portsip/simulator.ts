@@ -25,6 +25,10 @@ export interface PortsipSimulatorOptions extends SimulatorOptions {
 export interface PortsipSimulatorHandle extends SimulatorHandle {
   /** Drops every session, as a PBX restart does. */
   revokeTokens(): void;
+  /** The stored settings of an extension (a copy, secrets included), as the PBX holds them; undefined when none. */
+  record(number: string): PortsipExtensionSettings | undefined;
+  /** The stored group (a copy); undefined when none. */
+  group(id: string): PortsipGroupDetail | undefined;
 }
 
 /** One extension as the simulator keeps it: the settings (with secrets) plus live state. */
@@ -350,8 +354,9 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
         if (problem) return badParam(problem);
         const x = ext(body['extension_number']);
         if (!x) return noExtension();
+        // The update replaces the whole record: a key left out of a section is gone (portsip.txt).
         for (const k of ['profile', 'options', 'forward_rules', 'office_hours', 'voice_mail'] as const) {
-          x.settings[k] = { ...(x.settings[k] as object), ...structuredClone(body[k] as object) } as never;
+          x.settings[k] = structuredClone(body[k]) as never;
         }
         return ok();
       }
@@ -468,5 +473,16 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
       return answer;
     },
   });
-  return { ...server, revokeTokens: () => sessions.clear() };
+  return {
+    ...server,
+    revokeTokens: () => sessions.clear(),
+    record: (number) => {
+      const x = extensions.get(number);
+      return x ? structuredClone(x.settings) : undefined;
+    },
+    group: (id) => {
+      const g = groups.get(id);
+      return g ? structuredClone(g) : undefined;
+    },
+  };
 }

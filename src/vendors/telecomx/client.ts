@@ -23,7 +23,8 @@ export const MAX_LIMIT = 1000;
 export function classifyTelecomxAnswer(status: number, body: unknown): Classification {
   if (status < 400) return undefined;
   const key = body && typeof body === 'object' ? (body as TxErrorBody).message : undefined;
-  if (status === 400 || status === 422) return { code: 'BAD_USER_INPUT', message: 'Telecom X rejected the request' };
+  // The message word often names the field at fault: kept as the internal reason, never shown.
+  if (status === 400 || status === 422) return { code: 'BAD_USER_INPUT', message: 'Telecom X rejected the request', ...(key ? { reason: key } : {}) };
   // The docs name no status for a bad or lapsed token; Telecom X answers 401 (as HTTP means it), and
   // only that one is worth a fresh login.
   if (status === 401) return { code: 'VENDOR_AUTH_FAILED', message: 'Telecom X refused the configured credentials', reason: TOKEN_REJECTED };

@@ -4,6 +4,7 @@ import type { SimulatorHandle, SimulatorOptions } from '../../core/vendor-module
 import { MAX_LIMIT, PAGE_KEY } from './client.ts';
 import { TX_ID } from './mappers.ts';
 import type { TxAccessLevel, TxExtension, TxGoto, TxGotoObject, TxLoginAnswer, TxPhone } from './types.ts';
+import { telecomxWriteRoute, type TxSimState } from './simulator-writes.ts';
 
 /** The simulator's fixed ids and credentials (the demo and the tests use them). */
 export const TELECOMX_SIM = {
@@ -39,6 +40,10 @@ export interface TelecomxSimulatorHandle extends SimulatorHandle {
   expireTokens(): void;
   /** Logins served so far (successful or not). */
   logins(): number;
+  /** The stored record of an extension (a copy), as the vendor holds it; undefined when none. */
+  record(id: string): TxExtension | undefined;
+  /** Calls placed through pbx/app/action/call, oldest first. */
+  calls(): readonly { _id: string; device: string; target: string }[];
 }
 
 interface SimUser {
@@ -256,6 +261,7 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
     [TELECOMX_SIM.adminToken, { user: { level: 'ADMIN', customer: null, employee: null }, expiresAt: Infinity }],
   ]);
   let logins = 0;
+  const writeState: TxSimState = { extensions, byId, dialplan, visibility, calls: [] };
 
   const expand = (g: TxGoto | undefined): TxGoto => (typeof g === 'string' ? (dialplan.get(g.toLowerCase()) ?? g) : (g ?? null));
 
@@ -354,6 +360,12 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
       if (req.path === '/auth/login') return req.method === 'POST' ? login(req) : err(404, 'not_found');
       const session = sessions.get(req.query.get('token') ?? '');
       if (!session || session.expiresAt <= Date.now()) return err(401, 'unauthorized');
+      const written = telecomxWriteRoute(writeState, session.user, req);
+      if (written) {
+        // Records changed: pages served before are not the answer any more.
+        if (written.status < 300) pages.clear();
+        return written;
+      }
       if (req.method !== 'GET') return err(404, 'not_found');
       if (req.path === '/pbx/extension' || req.path === '/pbx/extension/') return cachedList(session.user, req.query);
       const m = /^\/pbx\/extension\/([^/]*)$/.exec(req.path);
@@ -368,5 +380,10 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
       for (const s of sessions.values()) if (s.expiresAt !== Infinity) s.expiresAt = 0;
     },
     logins: () => logins,
+    record: (id) => {
+      const x = byId.get(id.toLowerCase());
+      return x ? structuredClone(x) : undefined;
+    },
+    calls: () => writeState.calls,
   };
 }
