@@ -314,6 +314,8 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     if (co.headers) init.headers = co.headers;
     if (co.searchParams) init.searchParams = definedParams(co.searchParams);
     if (method === 'POST') init.json = body;
+    // A stream without a body would wait for one to be piped in: a DELETE sends an empty one.
+    else if (method === 'DELETE') init.body = '';
     try {
       // Every attempt is a vendor call of the request (a retried call counts twice). Counted here,
       // not in a got hook: got awaits each hook before it writes the request.
