@@ -49,7 +49,8 @@ async function send(query: string, variables: Record<string, unknown>, key: stri
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, ...(key ? { 'idempotency-key': key } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, headers: res.headers, ...(await res.json()) };
+  const body = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, headers: res.headers, ...body };
 }
 
 const served = () => [...stack.sims.values()].reduce((n, s) => n + s.totalRequests(), 0);
