@@ -355,6 +355,10 @@ describe('secrets are write-only (canary)', () => {
     await run(UPDATE, { id: extId(PS, '4600'), voicemailPin: badPin });
     await run(CREATE, { pbx: PS, number: '4600', firstName: 'Again', password: pw, voicemailPin: pin });
     await run(CREATE, { pbx: PS, number: '4601', password: 'x' + pw + ' with space' });
+    // Values of the wrong type: graphql-js would quote them in its error.
+    await run(UPDATE, { id: extId(PS, '4600'), voicemailPin: Number(pin) });
+    await run(CREATE, { pbx: PS, number: '4602', password: { secret: pw } });
+    answers.push(JSON.stringify(await stack.gql(`mutation { updateExtension(input: { id: "${extId(PS, '4600')}", voicemailPin: ${pin} }) { extension { id } } }`, {}, auth(WRITER))));
     answers.push(JSON.stringify(await gql(`{ extension(id: "${extId(PS, '4600')}") { id firstName voicemail { hasVoicemailPin } } }`, {})));
     const text = answers.join('\n') + '\n' + stack.logLines.slice(from).join('\n');
     for (const secret of [pw, web, pin, badPin]) assert.ok(!text.includes(secret), `secret ${secret} leaked`);

@@ -62,6 +62,21 @@ function errorResponse(message: string, code: string): GraphQLResponse {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * graphql-js quotes the offending value in its input errors ("Variable "$i" got invalid value 1234
+ * at "i.voicemailPin"; ..."), and an input value may be a password or PIN: the value is cut, the
+ * variable, path and type are kept.
+ */
+export function withoutInputValue(message: string): string {
+  const variable = /^Variable "([^"]+)" got invalid value [\s\S]*?(?: at "([^"]+)")?; ([\s\S]*)$/.exec(message);
+  if (variable) return `Variable "${variable[1]}" has an invalid value${variable[2] ? ` at "${variable[2]}"` : ''}`;
+  const found = /^(Expected value of type "[^"]+"), found [\s\S]*$/.exec(message);
+  if (found) return found[1]!;
+  const represent = /^([A-Za-z_][A-Za-z0-9_]* cannot represent [^:]*): [\s\S]*$/.exec(message);
+  if (represent) return represent[1]!;
+  return message;
+}
+
+/**
  * Mutations' request-level duties. Idempotency: a mutation request with an `Idempotency-Key` header
  * is answered once per API key and key; a replay of the same operation and variables gets the first
  * answer with no vendor call, a replay while the first runs waits for it, and another request under
@@ -107,6 +122,7 @@ export function mutationPlugin(opts: MutationPluginOptions): ApolloServerPlugin<
         async willSendResponse({ response, contextValue }) {
           // Read now, before any await: the answer as the client gets it.
           const single = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          if (single?.errors) single.errors = single.errors.map((e) => (withoutInputValue(e.message) === e.message ? e : { ...e, message: withoutInputValue(e.message) }));
           const entries = contextValue.audit ?? [];
           for (const e of entries) {
             logger.info({ audit: true, requestId: contextValue.requestId, key: contextValue.caller.name, ...e }, 'mutation');

@@ -89,7 +89,7 @@ function checkOfficeHours(o: OfficeHoursInput, pbx: string): void {
 function checkFields(fields: Partial<ExtensionCreate>, allowed: ReadonlySet<string>, what: string, source: SourceAdapter): void {
   const pbx = source.id;
   for (const k of Object.keys(fields)) {
-    if (!allowed.has(k)) throw bad(k, `${source.vendor} does not keep this field for ${what}`, pbx);
+    if (!allowed.has(k)) throw bad(k, `${source.vendor} does not take this field in ${what}`, pbx);
   }
   const f = fields;
   if (f.name !== undefined) text('name', f.name, 100, pbx);
