@@ -365,3 +365,24 @@ describe('secrets are write-only (canary)', () => {
     assert.equal(portsip.record('4600')?.voice_mail?.voicemail_pin, pin);
   });
 });
+
+describe('Telecom X access levels', () => {
+  let personal: TestStack;
+  before(async () => {
+    personal = await startStack({ vendors: ['telecomx'], size: 2, sourceOverrides: { telecomx: { username: TELECOMX_SIM.personal.email, password: TELECOMX_SIM.personal.password } } });
+  });
+  after(() => personal.close());
+
+  test('a PERSONAL credential may rename its own extension, not change its notes or another extension', async () => {
+    const q = `mutation U($i: UpdateExtensionInput!) { updateExtension(input: $i) { extension { id name } } }`;
+    const own = await personal.gql(q, { i: { id: extId(TX, TELECOMX_SIM.donaldId), name: 'Donald F. Duck' } });
+    assert.equal(own.errors, undefined, JSON.stringify(own.errors));
+    assert.equal(own.data.updateExtension.extension.name, 'Donald F. Duck');
+    const notes = await personal.gql(q, { i: { id: extId(TX, TELECOMX_SIM.donaldId), notes: 'not mine to change' } });
+    assert.deepEqual(codes(notes), ['FORBIDDEN']);
+    const other = await personal.gql(q, { i: { id: extId(TX, TELECOMX_SIM.dollyId), name: 'Not Dolly' } });
+    assert.deepEqual(codes(other), ['FORBIDDEN']);
+    const sim = personal.sims.get('telecomx') as TelecomxSimulatorHandle;
+    assert.equal(sim.record(TELECOMX_SIM.dollyId)?.name, 'Dolly Duck');
+  });
+});
