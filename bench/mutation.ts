@@ -49,11 +49,17 @@ async function post(query: string, variables: Record<string, unknown>, key?: str
 const UPDATE = `mutation U($i: UpdateExtensionInput!) { updateExtension(input: $i) { extension { id notes } } }`;
 const vendorRequests = () => sims.reduce((n, s) => n + s.totalRequests(), 0);
 
+/** One row of the table. */
 interface Row {
+  /** What was measured. */
   name: string;
+  /** Vendor requests per run. */
   calls: number;
+  /** Each run's total, ms. */
   total: number[];
+  /** Each run's vendor call time, ms. */
   vendor: number[];
+  /** Each run's time above its vendor calls, ms. */
   above: number[];
 }
 

@@ -1,11 +1,48 @@
 import { randomBytes } from 'node:crypto';
 import type { SimRequest, SimResponse } from '../../core/sim-server.ts';
-import type { TxAccessLevel, TxExtension, TxGotoObject } from './types.ts';
+
+/*
+ * The simulator's own reading of the write pages: it names the record fields it touches itself and
+ * imports nothing of the adapter's (a key both read from one constant could be wrong in both).
+ */
+
+/** Access levels (api:auth:login `accessLevel`). */
+type AccessLevel = 'ADMIN' | 'RESELLER' | 'OWNER' | 'MANAGER' | 'VIEWER' | 'PERSONAL';
+
+/** The fields of a stored extension the write routes read or set. */
+export interface TxSimRecord {
+  /** Unique id (24 hex). */
+  _id: string;
+  /** Always EXTENSION. */
+  type: string;
+  /** Customer id. */
+  customer: string;
+  /** Name. */
+  name: string | null;
+  /** Number. */
+  number: string;
+  /** Employee, when linked. */
+  employee?: string | null;
+  /** Phones, each with its id. */
+  phones?: { _id: string }[];
+}
+
+/** A dialplan item as the simulator keeps it. */
+export interface TxSimDialplanItem {
+  /** Id. */
+  _id: string;
+  /** Kind of item. */
+  type: string;
+  /** Name. */
+  name?: string | null;
+  /** Number. */
+  number?: string | null;
+}
 
 /** Who asks, as the simulator's session knows them. */
 export interface TxSimCaller {
   /** Access level. */
-  level: TxAccessLevel;
+  level: AccessLevel;
   /** Customer of the user (null for ADMIN). */
   customer: string | null;
   /** Employee of the user. */
@@ -13,15 +50,15 @@ export interface TxSimCaller {
 }
 
 /** The simulator's records the write routes change. */
-export interface TxSimState {
+export interface TxSimState<X extends TxSimRecord> {
   /** Every extension, in creation order. */
-  extensions: TxExtension[];
+  extensions: X[];
   /** Extensions by lower-case id. */
-  byId: Map<string, TxExtension>;
+  byId: Map<string, X>;
   /** Dialplan items by lower-case id (extensions are items too). */
-  dialplan: Map<string, TxGotoObject>;
+  dialplan: Map<string, TxSimDialplanItem>;
   /** Which view of `x` a caller gets. */
-  visibility(user: TxSimCaller, x: TxExtension): 'full' | 'reduced' | 'denied';
+  visibility(user: TxSimCaller, x: X): 'full' | 'reduced' | 'denied';
   /** Calls placed through pbx/app/action/call, oldest first. */
   calls: { _id: string; device: string; target: string }[];
 }
@@ -37,7 +74,7 @@ const WRITABLE = new Set([
 ]);
 /** What a PERSONAL user may not change (api:pbx:extension:update). */
 const NOT_PERSONAL = ['number', 'employee', 'direct', 'primary', 'phonebook', 'noAnswer', 'busy', 'notes', 'autoMaster', 'inboundGoto'];
-const MANAGERS: ReadonlySet<TxAccessLevel> = new Set<TxAccessLevel>(['ADMIN', 'RESELLER', 'OWNER', 'MANAGER']);
+const MANAGERS: ReadonlySet<AccessLevel> = new Set<AccessLevel>(['ADMIN', 'RESELLER', 'OWNER', 'MANAGER']);
 
 /** The first problem of a body's values, as Telecom X's 422 names it (the field), or undefined. */
 function invalid(b: Record<string, unknown>): string | undefined {
@@ -49,7 +86,7 @@ function invalid(b: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-const numberTaken = (s: TxSimState, customer: string, number: unknown, except?: TxExtension) =>
+const numberTaken = <X extends TxSimRecord>(s: TxSimState<X>, customer: string, number: unknown, except?: X) =>
   s.extensions.some((x) => x !== except && x.number === number && x.customer.toLowerCase() === customer.toLowerCase());
 
 /**
@@ -57,7 +94,7 @@ const numberTaken = (s: TxSimState, customer: string, number: unknown, except?: 
  * POST /pbx/extension/ID (partial update, PERSONAL limited to its own extension and some fields),
  * DELETE /pbx/extension/ID and GET /pbx/app/action/call. Undefined: not a write route.
  */
-export function telecomxWriteRoute(s: TxSimState, user: TxSimCaller, req: SimRequest): SimResponse | undefined {
+export function telecomxWriteRoute<X extends TxSimRecord>(s: TxSimState<X>, user: TxSimCaller, req: SimRequest): SimResponse | undefined {
   const body = (typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
   const one = /^\/pbx\/extension\/([^/]+)$/.exec(req.path);
   if (req.method === 'POST' && (req.path === '/pbx/extension' || req.path === '/pbx/extension/')) {
@@ -70,7 +107,7 @@ export function telecomxWriteRoute(s: TxSimState, user: TxSimCaller, req: SimReq
     const problem = invalid(fields);
     if (problem) return err(422, problem);
     if (numberTaken(s, customer, fields['number'])) return err(422, 'number');
-    const x: TxExtension = { _id: randomBytes(12).toString('hex'), type: 'EXTENSION', customer, name: null, number: '', notes: null, employee: null, direct: null, phones: [], ...(fields as Partial<TxExtension>) };
+    const x = { _id: randomBytes(12).toString('hex'), type: 'EXTENSION', customer, name: null, number: '', notes: null, employee: null, direct: null, phones: [], ...fields } as unknown as X;
     s.extensions.push(x);
     s.byId.set(x._id.toLowerCase(), x);
     s.dialplan.set(x._id.toLowerCase(), { _id: x._id, type: 'EXTENSION', name: x.name, number: x.number });

@@ -261,7 +261,7 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
     [TELECOMX_SIM.adminToken, { user: { level: 'ADMIN', customer: null, employee: null }, expiresAt: Infinity }],
   ]);
   let logins = 0;
-  const writeState: TxSimState = { extensions, byId, dialplan, visibility, calls: [] };
+  const writeState: TxSimState<TxExtension> = { extensions, byId, dialplan, visibility, calls: [] };
 
   const expand = (g: TxGoto | undefined): TxGoto => (typeof g === 'string' ? (dialplan.get(g.toLowerCase()) ?? g) : (g ?? null));
 
