@@ -67,6 +67,8 @@ describe('Idempotency-Key', () => {
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(replay.extensions?.['vendorCalls'], {});
     assert.equal(served(), 0);
+    const audit = stack.logLines.map((l) => JSON.parse(l)).filter((l) => l.audit === true).at(-1);
+    assert.deepEqual([audit.key, audit.operation, audit.outcome, audit.vendorCalls], ['writer', 'createExtension', 'replayed', 0]);
   });
 
   test('the same key with other variables or another operation is refused, with no vendor call', async () => {

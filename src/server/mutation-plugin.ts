@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
-import type { FormattedExecutionResult } from 'graphql';
+import { Kind, type FormattedExecutionResult } from 'graphql';
 import type { Logger } from '../core/logger.ts';
 import type { KeyValueStore } from '../core/stores.ts';
 import type { GatewayContext } from './context.ts';
@@ -110,6 +110,9 @@ export function mutationPlugin(opts: MutationPluginOptions): ApolloServerPlugin<
               const rec = JSON.parse(raw) as IdemRecord;
               if (rec.fp !== fp) return errorResponse('this Idempotency-Key was already used for a different operation or variables', 'BAD_USER_INPUT');
               if (rec.state === 'done') {
+                // A replay changes nothing, but who asked for it is still on record.
+                const fields = operation.selectionSet.selections.flatMap((sel) => (sel.kind === Kind.FIELD ? [sel.name.value] : []));
+                (contextValue.audit ??= []).push({ operation: fields.join(',') || 'mutation', source: null, targets: {}, outcome: 'replayed', vendorCalls: 0 });
                 return { http: { status: 200, headers: new HeaderMap([['idempotent-replayed', 'true']]) }, body: { kind: 'single', singleResult: rec.result } };
               }
             }
