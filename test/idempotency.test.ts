@@ -153,7 +153,7 @@ describe('ambiguous outcomes', () => {
   });
 
   test('delete whose answer is lost: gone at the vendor, so it succeeded', async () => {
-    portsip.stallAfterHandling('POST /extensions/destroy', 'drop');
+    portsip.stallAfterHandling('POST /extensions/remove', 'drop');
     const id = encodeId('Extension', PS, '5201');
     const r = await send(`mutation($i: DeleteExtensionInput!) { deleteExtension(input: $i) { deletedId } }`, { i: { id } }, undefined);
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));

@@ -85,7 +85,7 @@ export function withoutInputValue(message: string): string {
 export function mutationPlugin(opts: MutationPluginOptions): ApolloServerPlugin<GatewayContext> {
   const ttlMs = opts.ttlMs ?? 24 * 3_600_000;
   const waitMs = opts.waitMs ?? 30_000;
-  const runningTtlMs = opts.runningTtlMs ?? 120_000;
+  const runningTtlMs = opts.runningTtlMs ?? 600_000;
   const { kv, logger } = opts;
   return {
     async requestDidStart() {

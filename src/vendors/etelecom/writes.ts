@@ -54,6 +54,8 @@ export function etelecomWrites(http: SourceHttp, sourceId: string): SourceWrites
     updateFields: new Set(),
     requiredCreateFields: REQUIRED_CREATE,
     async createExtension(input) {
+      // CreateExtension takes the number as an integer: more digits than a double holds exactly would change it.
+      if (!/^[1-9][0-9]{0,14}$/.test(input.number)) throw badInput('input.number: eTelecom takes 1 to 15 digits, not starting with 0', sourceId);
       try {
         const x = await client.createExtension({ extension_number: Number(input.number), hotline_id: input.hotlineId!, ...(input.userId ? { user_id: input.userId } : {}) });
         // The SIP password eTelecom generates is handed out once; it is never mapped into a record.

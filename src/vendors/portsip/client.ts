@@ -16,8 +16,8 @@ export const isTokenExpired = (err: unknown): boolean => err instanceof PbxError
 
 /**
  * Endpoint paths below the base URL. The copied page gives URLs for its GET examples only; the POST
- * paths are named after the page's titles and, for removal, after the vendor's next API generation
- * (v12: `.../destroy`). Kept in one place so a real PBX that differs is a one-line change.
+ * paths are the README facts' names (`extensions/remove`, `greeting_file/add`, `greeting_file/remove`,
+ * `group/destroy`). Kept in one place so a real PBX that differs is a one-line change.
  */
 export const PORTSIP_PATHS = {
   verify: 'account/credentials/verify',
@@ -28,16 +28,16 @@ export const PORTSIP_PATHS = {
   call: 'extensions/call',
   create: 'extensions/create',
   update: 'extensions/update',
-  destroy: 'extensions/destroy',
+  destroy: 'extensions/remove',
   groupList: 'extensions/group/list',
   groupShow: 'extensions/group/show',
   groupCreate: 'extensions/group/create',
   groupUpdate: 'extensions/group/update',
   groupDestroy: 'extensions/group/destroy',
   greetingList: 'extensions/greeting_file/list',
-  greetingAdd: 'extensions/greeting_file/create',
+  greetingAdd: 'extensions/greeting_file/add',
   greetingSetup: 'extensions/greeting_file/setup',
-  greetingDestroy: 'extensions/greeting_file/destroy',
+  greetingDestroy: 'extensions/greeting_file/remove',
 } as const;
 
 function isKnownErrCode(code: unknown): code is PortsipErrCode {
@@ -105,7 +105,7 @@ export interface PortsipClient {
   createExtension(body: PortsipExtensionSettings): Promise<void>;
   /** POST extensions/update. */
   updateExtension(body: PortsipExtensionUpdate): Promise<void>;
-  /** POST extensions/destroy ("Remove an extension"). */
+  /** POST extensions/remove ("Remove an extension"). */
   destroyExtension(number: string): Promise<void>;
   /** GET extensions/call — places a call: never retried. */
   call(req: PortsipCallRequest): Promise<void>;
@@ -115,11 +115,11 @@ export interface PortsipClient {
   updateGroup(body: PortsipGroupInput & { group_id: string }): Promise<void>;
   /** POST extensions/group/destroy ("Remove an extension group"). */
   destroyGroup(groupId: string): Promise<void>;
-  /** POST extensions/greeting_file/create ("Add greeting file for voicemail"). */
+  /** POST extensions/greeting_file/add ("Add greeting file for voicemail"). */
   addGreeting(body: PortsipGreetingAdd): Promise<void>;
   /** POST extensions/greeting_file/setup ("Setup greeting file for extension"): makes it the default. */
   setupGreeting(number: string, filename: string): Promise<void>;
-  /** POST extensions/greeting_file/destroy ("Remove greeting file"). */
+  /** POST extensions/greeting_file/remove ("Remove greeting file"). */
   destroyGreeting(number: string, filename: string): Promise<void>;
 }
 

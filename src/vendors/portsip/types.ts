@@ -310,7 +310,7 @@ export interface PortsipGroupCreated {
   group_name: string;
 }
 
-/** POST extensions/greeting_file/create body. */
+/** POST extensions/greeting_file/add body. */
 export interface PortsipGreetingAdd {
   /** Extension number. */
   extension_number: string;
