@@ -40,6 +40,10 @@ export interface GatewayContext {
   meta: {
     /** The operation's name, for the request log. */
     operationName: string | null;
+    /** The operation's type (query, mutation, subscription), for the request metrics. */
+    operationType?: string | null;
+    /** The public error codes of the answer, for the request log and metrics. */
+    errorCodes?: string[];
     /** Apollo's response of this request (its answer tree), let go of once the answer is written. */
     response?: { body?: unknown };
   };

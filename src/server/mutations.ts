@@ -111,8 +111,10 @@ function checkFields(fields: Partial<ExtensionCreate>, allowed: ReadonlySet<stri
 // ---------------------------------------------------------------------------------------------
 // Routing: the source by id, records by global id; another source's id is NOT_FOUND.
 
+/** The visible source named by its configured id or its Pbx global id (the id rule); NOT_FOUND otherwise. */
 function sourceNamed(ctx: GatewayContext, pbx: string): SourceAdapter {
-  const source = ctx.sources.get(pbx);
+  const gid = ctx.sources.get(pbx) ? undefined : decodeId(pbx);
+  const source = ctx.sources.get(pbx) ?? (gid?.type === 'Pbx' ? ctx.sources.get(gid.sourceId) : undefined);
   if (!source) throw notFound(`pbx ${JSON.stringify(pbx).slice(0, 80)}`);
   return source;
 }

@@ -95,7 +95,10 @@ async function oneRow(ctx: GatewayContext, ext: Extension, info: GraphQLResolveI
 /** Decodes a client id of an expected type; a source the caller cannot see is NOT_FOUND. */
 function routeId(ctx: GatewayContext, id: string, types: readonly GlobalId['type'][]): { gid: GlobalId; source: SourceAdapter } {
   const gid = decodeId(id);
-  if (!gid || !types.includes(gid.type)) throw badInput('id is not a valid pbx-graph id');
+  if (!gid) throw badInput('id is not a valid pbx-graph id');
+  if (!types.includes(gid.type)) {
+    throw badInput(gid.type === 'Device' || gid.type === 'Queue' ? `a ${gid.type} id is not a global id: reach it through its extension` : `expected ${types.join(' or ')} id, got a ${gid.type} id`);
+  }
   const source = ctx.sources.get(gid.sourceId);
   if (!source) throw notFound(gid.type);
   return { gid, source };
@@ -146,11 +149,22 @@ function typed<T extends object>(ctx: GatewayContext, obj: T, type: 'Pbx' | 'Ext
   return obj as never;
 }
 
+/**
+ * The visible source a client names: by its configured source id, or by its Pbx global id (the id
+ * rule: wherever an object is named, its global id is accepted). NOT_FOUND otherwise.
+ */
+function sourceNamed(ctx: GatewayContext, ref: string): SourceAdapter {
+  const byId = ctx.sources.get(ref);
+  if (byId) return byId;
+  const gid = decodeId(ref);
+  const s = gid?.type === 'Pbx' ? ctx.sources.get(gid.sourceId) : undefined;
+  if (!s) throw notFound(`pbx ${JSON.stringify(ref).slice(0, 80)}`);
+  return s;
+}
+
 function pbxSources(ctx: GatewayContext, pbx: string | null | undefined): SourceAdapter[] {
   if (pbx === null || pbx === undefined) return [...ctx.sources.list];
-  const s = ctx.sources.get(pbx);
-  if (!s) throw notFound(`pbx ${JSON.stringify(pbx).slice(0, 80)}`);
-  return [s];
+  return [sourceNamed(ctx, pbx)];
 }
 
 /**
@@ -162,7 +176,7 @@ function pbxSources(ctx: GatewayContext, pbx: string | null | undefined): Source
 export const resolvers: Resolvers = {
   Query: {
     pbxes: (_p, _a, ctx) => [...ctx.sources.list],
-    pbx: (_p, { id }, ctx) => ctx.sources.get(id) ?? null,
+    pbx: (_p, { id }, ctx) => sourceNamed(ctx, id),
     extensions: (_p, args, ctx, info) => extensionsConnection(pbxSources(ctx, args.pbx), args, ctx, info),
     extension: async (_p, { id }, ctx, info) => oneRow(ctx, await extensionById(ctx, id), info),
     async findExtension(_p, { pbx, number, email, phone }, ctx, info) {
@@ -205,8 +219,7 @@ export const resolvers: Resolvers = {
   Mutation: {
     ...mutationResolvers.Mutation,
     refreshPbx(_p, { id }, ctx) {
-      const source = ctx.sources.get(id);
-      if (!source) throw notFound(`pbx ${JSON.stringify(id).slice(0, 80)}`);
+      const source = sourceNamed(ctx, id);
       source.clearCache?.();
       return source;
     },
@@ -286,7 +299,10 @@ export const resolvers: Resolvers = {
     async members(g, _a, ctx, info) {
       const source = sourceOf(ctx, g);
       const ids = g.memberIds ?? (await ctx.loaders.get('group', source)!.load(g.vendorId)).memberIds ?? [];
-      const members = await ctx.loaders.get('extension', source)!.loadMany(ids);
+      // References, not full records: every group's members of the request form one batch, the adapter's
+      // cheapest way to many extensions (a list walk, not a get per member); a detail field still loads
+      // its member's full record when asked. Members that no longer exist are left out.
+      const members = await ctx.loaders.get('extensionRef', source)!.loadMany(ids);
       const found = members.flatMap((m) => (m instanceof Error ? [] : [m]));
       return extensionRows(ctx, found, rowSelection(info, []), responsePathAsArray(info.path), true);
     },
