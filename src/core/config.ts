@@ -69,8 +69,8 @@ export interface ApiKeyConfig {
   name: string;
   /** The key itself. */
   key: string;
-  /** `read` (queries) and/or `write` (mutations). */
-  scopes: ('read' | 'write')[];
+  /** `read` (queries), `write` (mutations), `secrets` (vendor-generated secrets, returned once). */
+  scopes: ('read' | 'write' | 'secrets')[];
   /** Source ids this key may see; absent means all. */
   sources?: string[] | undefined;
 }
@@ -157,7 +157,7 @@ const apiKeySchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ., - or _'),
     key: z.string().min(16, 'must be at least 16 characters'),
-    scopes: z.array(z.enum(['read', 'write'])).min(1),
+    scopes: z.array(z.enum(['read', 'write', 'secrets'])).min(1),
     sources: z.array(z.string()).optional(),
   })
   .strict();
