@@ -120,6 +120,27 @@ describe('two replicas over one Redis', { skip: skip ?? false }, () => {
     assert.equal(sims.get('portal')!.totalRequests(), 0, 'other sources keep their answers');
   });
 
+  it('a mutation with an Idempotency-Key replayed on the other replica gets the first answer, with no vendor call', async () => {
+    const [a, b] = gateways as [Gateway, Gateway];
+    const create = (gw: Gateway) =>
+      fetch(gw.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'replicas-create-1' },
+        body: JSON.stringify({
+          query: 'mutation C($i: CreateExtensionInput!) { createExtension(input: $i) { extension { id number firstName } } }',
+          variables: { i: { pbx: 'portsip-demo', number: '5190', firstName: 'Once', password: 'Only-once-1' } },
+        }),
+      });
+    const first = await create(a);
+    const firstBody = (await first.json()) as any;
+    assert.equal(firstBody.errors, undefined, JSON.stringify(firstBody.errors));
+    reset();
+    const replay = await create(b);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.deepEqual(((await replay.json()) as any).data, firstBody.data);
+    assert.deepEqual(callsBySim(), { vitalpbx: 0, portsip: 0, telecomx: 0, etelecom: 0, portal: 0 });
+  });
+
   it('Redis stopped mid-run: every answer still comes, from the vendors, with no 5xx; counted in /metrics', async () => {
     const [a, b] = gateways as [Gateway, Gateway];
     const statuses: number[] = [];
@@ -145,6 +166,17 @@ describe('two replicas over one Redis', { skip: skip ?? false }, () => {
     const metrics = await (await fetch(a.url.replace('/graphql', '/metrics'))).text();
     assert.match(metrics, /pbxgraph_store_up 0/);
     assert.match(metrics, /pbxgraph_store_errors_total\{op="get"\} [1-9]/);
+    // A mutation with an Idempotency-Key runs without its record rather than fail (logged, counted).
+    const write = await fetch(b.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'replicas-while-down-1' },
+      body: JSON.stringify({
+        query: 'mutation C($i: CreateExtensionInput!) { createExtension(input: $i) { extension { number } } }',
+        variables: { i: { pbx: 'portsip-demo', number: '5191', firstName: 'Down', password: 'Only-once-1' } },
+      }),
+    });
+    assert.equal(write.status, 200);
+    assert.equal(((await write.json()) as any).data?.createExtension?.extension?.number, '5191');
     // A new login while Redis is away is this replica's own, and still answers.
     (sims.get('telecomx') as SimulatorHandle & { expireTokens(): void }).expireTokens();
     const r = await dashboard(b);

@@ -89,7 +89,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    // Checked and set in one synchronous step: an await between them would let two callers both win.
+    // Checked and set in one synchronous step: an await in between lets two callers both win.
     const e = this.#entries.get(key);
     if (e && e.expiresAt > this.now()) return false;
     this.#entries.set(key, { value, expiresAt: this.now() + ttlMs });
