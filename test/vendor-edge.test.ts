@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
@@ -12,7 +13,14 @@ import { newRequestScope } from '../src/core/request-scope.ts';
 import { listAnswer } from '../src/core/validate.ts';
 import { startGateway, type Gateway } from '../src/server/app.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
-import { PortalListEnvelope, PortalListItemSchema } from '../src/vendors/portal/types.ts';
+import { EtelecomExtensionInfoSchema, EtelecomExtensionSchema } from '../src/vendors/etelecom/types.ts';
+import { PortalExtensionAnswerSchema, PortalListEnvelope, PortalListItemSchema } from '../src/vendors/portal/types.ts';
+import {
+  PortsipExtensionShowSchema, PortsipExtensionSummarySchema, PortsipGreetingFileSchema, PortsipGreetingListEnvelope, PortsipGroupDetailSchema,
+  PortsipGroupSummarySchema, PortsipPageSchema, PortsipSessionSchema, PortsipStatusEntrySchema,
+} from '../src/vendors/portsip/types.ts';
+import { TxExtensionSchema } from '../src/vendors/telecomx/types.ts';
+import { VitalCdrSummarySchema, VitalDeviceSchema, VitalExtensionSchema, VitalQueuesInfoSchema, VitalVoicemailRecordsSchema } from '../src/vendors/vitalpbx/types.ts';
 import { PORTSIP_SIM_PASSWORD, PORTSIP_SIM_USERNAME, startPortsipSimulator } from '../src/vendors/portsip/simulator.ts';
 import { startTelecomxSimulator, TELECOMX_SIM } from '../src/vendors/telecomx/simulator.ts';
 import { codes, startStack, type TestStack } from './helpers.ts';
@@ -230,4 +238,48 @@ describe('start-up checks and client errors', () => {
       }
     });
   }
+});
+
+describe('the docs’ example answers parse against the schemas the clients check', () => {
+  const fixture = (path: string): unknown => (JSON.parse(readFileSync(new URL(`./fixtures/${path}`, import.meta.url), 'utf8')) as { raw: unknown }).raw;
+  const CASES: [string, z.ZodType][] = [
+    ['etelecom/create-extension.json', EtelecomExtensionSchema],
+    ['etelecom/extension.json', EtelecomExtensionSchema],
+    ['etelecom/extension-offset-time.json', EtelecomExtensionSchema],
+    ['etelecom/extension-info.json', EtelecomExtensionInfoSchema],
+    ['portal/e911-none.json', PortalExtensionAnswerSchema],
+    ['portal/e911-set.json', PortalExtensionAnswerSchema],
+    ['portal/get-extension.json', PortalExtensionAnswerSchema],
+    ['portal/list.json', PortalListEnvelope.extend({ result: z.array(PortalListItemSchema) })],
+    ['portsip/extension-list.json', PortsipPageSchema.extend({ extensions: z.array(PortsipExtensionSummarySchema) })],
+    ['portsip/extension-search.json', PortsipPageSchema.extend({ extensions: z.union([z.array(PortsipExtensionSummarySchema), PortsipExtensionSummarySchema]) })],
+    ['portsip/extension-show.json', PortsipExtensionShowSchema],
+    ['portsip/extension-status.json', z.object({ extension_status: z.array(PortsipStatusEntrySchema) })],
+    ['portsip/greetings.json', PortsipGreetingListEnvelope.extend({ files: z.array(PortsipGreetingFileSchema) })],
+    ['portsip/group-list.json', PortsipPageSchema.extend({ groups: z.array(PortsipGroupSummarySchema) })],
+    ['portsip/group-show.json', PortsipGroupDetailSchema],
+    ['portsip/login.json', PortsipSessionSchema],
+    ['telecomx/extension.json', TxExtensionSchema],
+    ['telecomx/extension-expanded.json', TxExtensionSchema],
+    ['telecomx/extension-restricted.json', TxExtensionSchema],
+    ['vitalpbx/extension.json', VitalExtensionSchema],
+    ['vitalpbx/devices.json', VitalDeviceSchema],
+    ['vitalpbx/queues.json', VitalQueuesInfoSchema],
+    ['vitalpbx/cdr-summary.json', VitalCdrSummarySchema],
+    ['vitalpbx/voicemail-records.json', VitalVoicemailRecordsSchema],
+  ];
+  for (const [path, schema] of CASES) {
+    test(path, () => {
+      const r = schema.safeParse(fixture(path));
+      assert.ok(r.success, r.success ? '' : JSON.stringify(r.error.issues[0]));
+    });
+  }
+
+  test('no simulator imports its adapter’s client, types, mappers or constants', () => {
+    for (const vendor of VENDORS.keys()) {
+      const text = readFileSync(new URL(`../src/vendors/${vendor}/simulator.ts`, import.meta.url), 'utf8');
+      const imports = [...text.matchAll(/^import[^;]*from '([^']+)'/gm)].map((m) => m[1]);
+      assert.deepEqual(imports.filter((p) => p!.startsWith('./')), [], `${vendor}/simulator.ts`);
+    }
+  });
 });
