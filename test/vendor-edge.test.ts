@@ -131,7 +131,7 @@ describe('rate limits: a 429 holds the source until its Retry-After', () => {
     sim.setRetryAfter(new Date(Date.now() + 3000).toUTCString());
     sim.setFault('rateLimited');
     // The previous test's list answer is still in the source's whole-list cache.
-    for (const s of stack.gateway.sources) s.clearCache?.();
+    for (const s of stack.gateway.sources) s.forget();
     try {
       const r = await stack.gql('{ extensions(pbx: "vital-hq", first: 2) { edges { node { number } } } }');
       assert.deepEqual(codes(r), ['VENDOR_RATE_LIMITED']);
