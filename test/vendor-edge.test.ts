@@ -283,3 +283,43 @@ describe('the docs’ example answers parse against the schemas the clients chec
     }
   });
 });
+
+describe('a list answer with an unreadable record, end to end', () => {
+  let server: http.Server;
+  let gateway: Gateway;
+  const lines: string[] = [];
+  before(async () => {
+    // A Point VoIP server whose list holds one record with a number that is no number.
+    server = http.createServer((_req, res) => {
+      const result = [
+        { number: 100, firstName: 'Ann', lastName: 'A', status: '1' },
+        { number: 'not-a-number', firstName: 'Bob', lastName: 'B', status: '0' },
+        { number: 102, firstName: 'Cid', lastName: 'C', status: true },
+      ];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Extensions exported from cache.', count: 3, result, status: true, node: 'n1', executionTime: '0.01' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    const sink = new Writable({
+      write(chunk, _e, cb) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        cb();
+      },
+    });
+    const raw = { server: { port: 0, host: '127.0.0.1' }, sources: [{ id: 'pv', vendor: 'portal', baseUrl: url, authId: 'A'.repeat(24), authKey: 'K'.repeat(24), pbxId: '1' }] };
+    gateway = await startGateway({ config: parseConfig(raw, VENDORS, {}), vendors: VENDORS, logger: createLogger({ level: 'warn', destination: sink }) });
+  });
+  after(async () => {
+    await gateway.stop();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  test('the readable records are served, the source gets one VENDOR_BAD_RESPONSE, the log names the field', async () => {
+    const r = await post(gateway, '{ extensions(pbx: "pv", first: 10) { edges { node { number status } } } }');
+    assert.deepEqual(r.data.extensions.edges.map((e: any) => [e.node.number, e.node.status]), [['100', 'AVAILABLE'], ['102', 'AVAILABLE']]);
+    assert.deepEqual(r.errors.map((e: any) => [e.extensions.code, e.extensions.pbx, e.path]), [['VENDOR_BAD_RESPONSE', 'pv', undefined]]);
+    const warn = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'vendor records dropped: they do not parse');
+    assert.deepEqual([warn.source, warn.endpoint, warn.fields], ['pv', 'get/extensions', ['result.1.number']]);
+  });
+});
