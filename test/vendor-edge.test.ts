@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../src/core/config.ts';
 import { PbxError } from '../src/core/errors.ts';
+import { encodeId } from '../src/core/ids.ts';
 import { createSourceHttp, parseRetryAfter } from '../src/core/http.ts';
 import { createLogger, silentLogger } from '../src/core/logger.ts';
 import { newRequestScope } from '../src/core/request-scope.ts';
@@ -321,5 +322,16 @@ describe('a list answer with an unreadable record, end to end', () => {
     assert.deepEqual(r.errors.map((e: any) => [e.extensions.code, e.extensions.pbx, e.path]), [['VENDOR_BAD_RESPONSE', 'pv', undefined]]);
     const warn = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'vendor records dropped: they do not parse');
     assert.deepEqual([warn.source, warn.endpoint, warn.fields], ['pv', 'get/extensions', ['result.1.number']]);
+  });
+
+  test('a key looked up in that answer and not found is the vendor’s fault, not NOT_FOUND', async () => {
+    // Two nodes of one source in one request: one batch, answered from the list.
+    const r = await post(gateway, 'query($a: ID!, $b: ID!) { a: node(id: $a) { ... on Extension { number } } b: node(id: $b) { ... on Extension { number } } }', {
+      a: encodeId('Extension', 'pv', '100'),
+      b: encodeId('Extension', 'pv', '101'),
+    });
+    assert.deepEqual(r.data.a, { number: '100' });
+    assert.equal(r.data.b, null);
+    assert.ok(r.errors.length > 0 && r.errors.every((e: any) => e.extensions.code === 'VENDOR_BAD_RESPONSE'), JSON.stringify(r.errors));
   });
 });
