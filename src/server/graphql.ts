@@ -48,7 +48,8 @@ export async function createApollo(config: AppConfig, schema: GraphQLSchema, htt
       ...limits.plugins,
       scopePlugin,
       ...gatewayPlugins({ debug: config.server.debug }),
-      internalErrorLogPlugin(logger),
+      // Every error a client sees as INTERNAL_SERVER_ERROR is logged with its cause.
+      internalErrorLogPlugin(logger) as ApolloServerPlugin<GatewayContext>,
       ...features,
     ],
   });
