@@ -43,6 +43,9 @@ return 0`;
  * and leases, a dedicated one for subscriptions. Every call fails fast while Redis is away (no
  * offline queue, a short command timeout, then a short back-off), so a request never waits on the
  * cache; failures are counted through the observer and the connection state is logged on change.
+ * While Redis is away, key-value and lease calls reject (StoreUnavailableError: the caller does the
+ * work itself), publish reaches this replica's own subscribers only, and subscribe keeps its handler
+ * and subscribes once the connection is back.
  */
 export class RedisStores implements Stores {
   readonly shared = true;
