@@ -20,8 +20,8 @@ import type { RequestScope } from '../core/request-scope.ts';
 /** Builds a request's context from what the HTTP layer knows of it (the one place request headers reach the context). */
 export type ContextFactory = (req: http.IncomingMessage, caller: Caller, scope: RequestScope, requestId: string) => GatewayContext;
 
-/** Apollo Server over the gateway's schema, with its limits and plugins, started. */
-export async function createApollo(config: AppConfig, schema: GraphQLSchema, httpServer: http.Server, logger?: Logger): Promise<ApolloServer<GatewayContext>> {
+/** Apollo Server over the gateway's schema, with its limits and plugins (`features`' last), started. */
+export async function createApollo(config: AppConfig, schema: GraphQLSchema, httpServer: http.Server, logger: Logger, features: ApolloServerPlugin<GatewayContext>[] = []): Promise<ApolloServer<GatewayContext>> {
   const limits = operationLimits(config.limits, config.server.production);
   const jit = config.server.executor === 'jit' ? jitExecutor(schema) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
@@ -49,7 +49,8 @@ export async function createApollo(config: AppConfig, schema: GraphQLSchema, htt
       scopePlugin,
       ...gatewayPlugins({ debug: config.server.debug }),
       // Every error a client sees as INTERNAL_SERVER_ERROR is logged with its cause.
-      ...(logger ? [internalErrorLogPlugin(logger) as ApolloServerPlugin<GatewayContext>] : []),
+      internalErrorLogPlugin(logger) as ApolloServerPlugin<GatewayContext>,
+      ...features,
     ],
   });
   await apollo.start();

@@ -70,12 +70,13 @@ export class RequestErrors {
   /** The filed errors as the client sees them, each shaped by `formatError`. */
   formatted(): GraphQLFormattedError[] {
     return this.#list.map(({ error, path, node }) => {
-      const raw: { message: string; locations?: { line: number; column: number }[]; path: (string | number)[]; extensions: Record<string, unknown> } = {
+      const raw: { message: string; locations?: { line: number; column: number }[]; path?: (string | number)[]; extensions: Record<string, unknown> } = {
         message: error.message,
-        path: [...path],
         extensions: { code: error.code },
       };
       if (node?.loc) raw.locations = [getLocation(node.loc.source, node.loc.start)];
+      // An error of the request as a whole (a vendor answer that dropped unreadable records) has no path.
+      if (path.length > 0) raw.path = [...path];
       return formatError(raw, error);
     });
   }
