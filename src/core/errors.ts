@@ -24,7 +24,7 @@ export type PublicErrorCode =
  *
  * It carries no stack trace: it is an expected answer (not found, unsupported, vendor down), its
  * stack is never sent or logged (an unexpected failure keeps its own, as `cause`), and capturing one
- * was a measurable part of a dashboard answer's CPU (one per source and unsupported field).
+ * would cost CPU on every expected error, of which a dashboard makes one per source and unsupported field.
  */
 export class PbxError extends Error {
   /** Public code. */

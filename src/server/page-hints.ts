@@ -10,7 +10,7 @@ export type PageLoads = ReadonlyMap<LoaderKind, readonly string[]>;
  * call instead of one vendor round after it, through the request's own DataLoaders, so the vendor
  * calls are the same ones and nothing a vendor answered outlives its request. The page that comes
  * back still decides what is answered; ids it lists that were not predicted are loaded then, as
- * before, and predicted ids it no longer lists are loaded for nothing.
+ * without a hint, and predicted ids it no longer lists are loaded for nothing.
  *
  * One per gateway (made by the server factory, not a module singleton), holding ids only; bounded,
  * the least recently used page forgotten first.

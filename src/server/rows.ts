@@ -93,11 +93,10 @@ interface SourcePlan {
  * The Extensions a field produces, as the executor reads them (ExtensionModel). The loaded fields the
  * selection asks for (core/fields.ts: status, devices, queues, groups, ...) are resolved here for every row at once, from
  * what the record carries or what the request's loaders answered, so no per-row resolver runs for
- * them. Whatever no batch has answered yet is loaded first, through the same loaders and keys the
- * resolvers used (a connection has usually started and waited for all of it already: then this is
- * synchronous).
+ * them. Whatever no batch has answered yet is loaded first, through the request's loaders and keys
+ * (a connection has usually started and waited for all of it already: then this is synchronous).
  *
- * Errors keep the per-field semantics a resolver had: a source without the capability answers null
+ * Errors are filed per field, as a resolver's would be: a source without the capability answers null
  * and ONE UNSUPPORTED_BY_VENDOR error per source and field, at the first row that asked; a value
  * whose load failed is null with its error at that row's field, once per place the field appears.
  * `base` is the producer's path; `indexed` puts the row's index after it (a list or a connection).
@@ -177,7 +176,7 @@ function pathOf(o: Occurrence, base: Path, index: number | undefined): Path {
   return index === undefined ? [...base, ...o.before, ...o.after] : [...base, ...o.before, index, ...o.after];
 }
 
-/** One row: the record's plain fields and the asked loaded fields, errors filed as the resolvers did. `values`: scratch space. */
+/** One row: the record's plain fields and the asked loaded fields, errors filed per field, as by a resolver. `values`: scratch space. */
 function row(ctx: GatewayContext, ext: Extension, plan: SourcePlan, base: Path, index: number | undefined, values: unknown[]): ExtensionModel {
   values.fill(null);
   const fields = plan.fields;
@@ -202,7 +201,7 @@ function row(ctx: GatewayContext, ext: Extension, plan: SourcePlan, base: Path, 
   return makeRow(ext, ctx.ids.encode('Extension', ext.sourceId, ext.vendorId), values);
 }
 
-/** What these keys loaded (group ids: their groups); a key that failed to load is left out, as loadMany's errors were. */
+/** What these keys loaded (group ids: their groups); a key that failed to load is left out, so one bad key does not fail the whole list. */
 function followed(keys: readonly string[], values: Values): unknown[] {
   const out: unknown[] = [];
   for (const key of keys) {
