@@ -19,6 +19,8 @@ export interface BaseSourceConfig {
   breaker?: BreakerOptions | false;
   /** Raw answer bytes kept to recognise unchanged answers (0: none); absent in hand-built configs: the default. */
   answerMemoBytes?: number;
+  /** How often the live watcher asks for status while anyone subscribes, ms; absent in hand-built configs: the default. */
+  watchIntervalMs?: number;
 }
 
 /** What an adapter factory is given: no module-level singletons anywhere. */
@@ -51,6 +53,9 @@ export interface SimRequestRecord {
   body: unknown;
 }
 
+/** A live status a test gives an extension in a simulator (each simulator writes it in its vendor's terms). */
+export type SimStatus = 'AVAILABLE' | 'ON_CALL' | 'RINGING' | 'BUSY' | 'DND' | 'AWAY' | 'OFFLINE';
+
 /** A fault a simulator can inject into its answers. */
 export type SimulatorFault = 'none' | 'error500' | 'timeout' | 'garbage';
 
@@ -72,6 +77,12 @@ export interface SimulatorHandle {
   setFault(fault: SimulatorFault): void;
   /** Changes the injected latency. */
   setLatency(ms: number): void;
+  /**
+   * Gives an extension (by number) a live status, as a phone registering or a call starting would;
+   * present on the simulators of vendors that report status. A vendor that only knows registered or
+   * not reads every status but OFFLINE as registered.
+   */
+  setStatus?(number: string, status: SimStatus): void;
   /** Stops the server. */
   close(): Promise<void>;
 }

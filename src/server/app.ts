@@ -22,6 +22,8 @@ import { createMetrics } from './metrics.ts';
 import { buildSchema } from './schema.ts';
 import { jitExecutor } from './jit.ts';
 import { ApiKeys, operationLimits, RateLimiter, scopePlugin } from './security.ts';
+import { DashboardAssets } from '../live/dashboard.ts';
+import { attachLive, liveObserver, type Live } from '../live/socket.ts';
 
 /** What the gateway is built from. */
 export interface GatewayDeps {
@@ -177,7 +179,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const metrics = createMetrics();
   // Stores the caller hands in are the caller's to close; the in-memory default is ours.
   const stores = deps.stores ?? createMemoryStores();
-  const observer = deps.observer ?? metrics;
+  // Circuit changes also feed pbxHealthChanged (src/live/), once the live side exists.
+  let live: Live | undefined;
+  const observer = liveObserver(deps.observer ?? metrics, () => live);
   const sources = createAdapters(config.sources, { ...deps, observer });
   const keys = new ApiKeys(config.apiKeys);
   const limiter = new RateLimiter(config.rateLimit.capacity, config.rateLimit.refillPerSecond);
@@ -214,6 +218,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     ],
   });
   await apollo.start();
+  live = attachLive({ httpServer, schema: buildSchema(), sources, keys, validationRules: limits.validationRules, ids, pageHints, stores, config, logger });
+  const dashboard = new DashboardAssets();
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<{ caller?: string | undefined; log?: { operationName: string | null; vendorCalls: Record<string, number> } | undefined }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -227,6 +233,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       res.end(text);
       return {};
     }
+    if (req.method === 'GET' && url.pathname.startsWith('/dashboard') && (await dashboard.serve(url.pathname, res))) return {};
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       sendJson(res, 404, { error: 'not found' });
       return {};
@@ -326,6 +333,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     port,
     sources,
     async stop() {
+      // Upgraded sockets are not the HTTP server's to drain: they close first.
+      await live?.close();
       await apollo.stop();
       await Promise.all(sources.map((s) => s.close()));
       if (!deps.stores) await stores.close();

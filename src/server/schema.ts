@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { liveResolvers } from '../live/resolvers.ts';
 import { resolvers } from './resolvers.ts';
 
 /** The folder of the SDL files (schema/ at the project root, from src/ or dist/ alike). */
@@ -14,7 +15,7 @@ export function readTypeDefs(): DocumentNode {
 
 /** The executable Federation 2 subgraph schema. */
 export function buildSchema(): GraphQLSchema {
-  const schema = buildSubgraphSchema({ typeDefs: readTypeDefs(), resolvers: resolvers as never });
+  const schema = buildSubgraphSchema({ typeDefs: readTypeDefs(), resolvers: { ...resolvers, ...liveResolvers } as never });
   settleEntities(schema);
   return schema;
 }

@@ -1,0 +1,240 @@
+import type http from 'node:http';
+import {
+  createSourceEventStream, execute, getOperationAST, GraphQLError, parse, specifiedRules, validate,
+  type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { SourceAdapter } from '../core/adapter.ts';
+import type { AppConfig } from '../core/config.ts';
+import { formatError } from '../core/errors.ts';
+import type { GlobalIds } from '../core/ids.ts';
+import type { CallObserver } from '../core/http.ts';
+import { Loaders } from '../core/loaders.ts';
+import type { Logger } from '../core/logger.ts';
+import { newRequestScope } from '../core/request-scope.ts';
+import type { Stores } from '../core/stores.ts';
+import { createContext } from '../server/context.ts';
+import type { PageHints } from '../server/page-hints.ts';
+import type { ApiKeys, Caller } from '../server/security.ts';
+import { LiveHub } from './hub.ts';
+import type { LiveContext } from './resolvers.ts';
+
+/** What the live side of a gateway is built from. */
+export interface LiveDeps {
+  /** The gateway's HTTP server: the socket shares its port and `/graphql` path. */
+  httpServer: http.Server;
+  /** The executable schema (graphql-js runs subscriptions). */
+  schema: GraphQLSchema;
+  /** Every configured source. */
+  sources: readonly SourceAdapter[];
+  /** API keys (the same as HTTP). */
+  keys: ApiKeys;
+  /** Validation rules of every operation (graphql-armor's limits). */
+  validationRules: readonly ValidationRule[];
+  /** The gateway's global id encoder. */
+  ids: GlobalIds;
+  /** The gateway's page hints. */
+  pageHints: PageHints;
+  /** Leases and the change feed. */
+  stores: Stores;
+  /** Configuration (sources' watch intervals, socket limits). */
+  config: AppConfig;
+  /** Logger. */
+  logger: Logger;
+}
+
+/** The live side of a running gateway. */
+export interface Live {
+  /** The hub (watchers, change feed). */
+  hub: LiveHub;
+  /** Sockets open now. */
+  sockets(): number;
+  /** Closes every socket (1001 going away), stops the watchers. */
+  close(): Promise<void>;
+}
+
+/** Feeds the sources' circuit changes to the hub once it exists (adapters are built before it). */
+export function liveObserver(inner: CallObserver, live: () => Live | undefined): CallObserver {
+  return {
+    onCall: (id, ms, code) => inner.onCall(id, ms, code),
+    onRejected: (id) => inner.onRejected?.(id),
+    onCircuit: (id, state) => {
+      inner.onCircuit?.(id, state);
+      live()?.hub.onCircuit(id, state);
+    },
+  };
+}
+
+/** The fields a connection's extra carries (graphql-ws's `ctx.extra`). */
+interface SocketExtra {
+  /** The socket. */
+  readonly socket: WebSocket;
+  /** The upgrade request. */
+  readonly request: http.IncomingMessage;
+  /** Who the socket authenticated as. */
+  caller?: Caller;
+}
+
+/** The key a client put in `connectionParams`: `apiKey`, `x-api-key` or `Authorization: Bearer`. */
+function presentedHeaders(params: Readonly<Record<string, unknown>> | undefined, request: http.IncomingMessage): http.IncomingHttpHeaders {
+  const p = params ?? {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const key = str(p['apiKey']) ?? str(p['x-api-key']);
+  const auth = str(p['authorization']) ?? str(p['Authorization']);
+  if (key !== undefined) return { 'x-api-key': key };
+  if (auth !== undefined) return { authorization: auth };
+  // Clients that can set headers on the upgrade request may authenticate as over HTTP.
+  return request.headers;
+}
+
+/** Public errors only: the same formatting as HTTP answers. */
+function formatted(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+  return errors.map((e) => formatError(e.toJSON(), e));
+}
+
+/**
+ * GraphQL subscriptions over WebSocket (graphql-ws, the graphql-transport-ws protocol) on the
+ * gateway's own server and `/graphql` path. The API key is checked at connection (connectionParams),
+ * each subscription sees the key's sources only, and the socket serves subscriptions only (queries
+ * and mutations keep HTTP's rate limit and request log). Each event runs with a fresh request context
+ * as a query does; subscribers with the same key share the event's loaders, so an event costs the
+ * vendors the same however many of them asked.
+ */
+export function attachLive(deps: LiveDeps): Live {
+  const { config, logger, schema } = deps;
+  const limits = config.live;
+  const hub = new LiveHub({
+    sources: deps.sources,
+    stores: deps.stores,
+    logger: logger.child({ live: 'hub' }),
+    maxSubscriptionsPerKey: limits.maxSubscriptionsPerKey,
+    maxQueuedEvents: limits.maxQueuedEvents,
+    defaultIntervalMs: 5000,
+    intervals: new Map(config.sources.map((s) => [s.id, s.watchIntervalMs ?? 5000])),
+  });
+  const rules = [...specifiedRules, ...deps.validationRules];
+  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: config.server.bodyLimitBytes });
+  // Each event's loaders, per API key: built by the first subscriber of that key to run the event.
+  const eventLoaders = new WeakMap<object, Map<string, Loaders>>();
+
+  /** A fresh request context for one event of one subscription. */
+  function eventContext(base: LiveContext, event: unknown): LiveContext {
+    let loaders: Loaders | undefined;
+    if (event && typeof event === 'object') {
+      let byKey = eventLoaders.get(event);
+      if (!byKey) {
+        byKey = new Map();
+        eventLoaders.set(event, byKey);
+      }
+      loaders = byKey.get(base.caller.name);
+      if (!loaders) {
+        loaders = new Loaders(newRequestScope());
+        byKey.set(base.caller.name, loaders);
+      }
+    }
+    loaders ??= new Loaders(newRequestScope());
+    const ctx = createContext(deps.sources, base.caller, loaders.scope, base.requestId, deps.ids, deps.pageHints);
+    return Object.assign(ctx, { loaders, live: base.live });
+  }
+
+  /** Adds the errors of the event's partial answers, as HTTP answers do (server/app.ts). */
+  function withPartialErrors(result: ExecutionResult, ctx: LiveContext): ExecutionResult {
+    if (ctx.partialErrors.length === 0) return result;
+    const extra = ctx.partialErrors.map(({ error, path, node }) => new GraphQLError(error.message, { ...(node ? { nodes: [node] } : {}), path: [...path], originalError: error }));
+    return { ...result, errors: [...(result.errors ?? []), ...extra] };
+  }
+
+  /** graphql-js subscribe, with each event executed in its own context. */
+  async function subscribe(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in (stream as object))) return stream as ExecutionResult;
+    const source = stream as AsyncIterableIterator<unknown>;
+    const base = args.contextValue as LiveContext;
+    // An iterator object, not an async generator: a generator's return() waits for the pending
+    // next() (the next event), and the subscription's watcher would poll on until then.
+    const mapped: AsyncGenerator<ExecutionResult> = {
+      async next() {
+        const r = await source.next();
+        if (r.done) return { value: undefined, done: true };
+        const ctx = eventContext(base, r.value);
+        const result = await execute({ ...args, rootValue: r.value, contextValue: ctx });
+        return { value: withPartialErrors(result, ctx), done: false };
+      },
+      async return() {
+        await source.return?.();
+        return { value: undefined, done: true };
+      },
+      async throw(err: unknown) {
+        await source.return?.();
+        throw err;
+      },
+      [Symbol.asyncIterator]() {
+        return mapped;
+      },
+    } as AsyncGenerator<ExecutionResult>;
+    return mapped;
+  }
+
+  const server = useServer<Record<string, unknown>, { caller?: Caller }>(
+    {
+      schema,
+      subscribe,
+      // The socket runs subscriptions only; nothing else reaches execute.
+      execute: () => ({ errors: [new GraphQLError('only subscriptions are served over the socket')] }),
+      async onConnect(ctx) {
+        const caller = deps.keys.authenticate(presentedHeaders(ctx.connectionParams, ctx.extra.request));
+        if (!caller) return false;
+        (ctx.extra as SocketExtra).caller = caller;
+        return true;
+      },
+      onSubscribe(ctx, id, payload) {
+        const caller = (ctx.extra as SocketExtra).caller!;
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: config.limits.maxTokens });
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError('malformed query')];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) return errors;
+        const op = getOperationAST(document, payload.operationName ?? undefined);
+        if (!op) return [new GraphQLError('no such operation in the document', { extensions: { code: 'BAD_REQUEST' } })];
+        if (op.operation !== 'subscription') {
+          return [new GraphQLError('only subscriptions are served over the socket: send queries and mutations over HTTP', { extensions: { code: 'BAD_REQUEST' } })];
+        }
+        if (!caller.scopes.has('read')) return [new GraphQLError('this API key lacks the read scope', { extensions: { code: 'FORBIDDEN' } })];
+        const socket = ctx.extra.socket;
+        const base: LiveContext = createContext(deps.sources, caller, newRequestScope(), `ws:${id}`, deps.ids, deps.pageHints);
+        base.live = {
+          hub,
+          // A reset, not a close frame: a client that cannot take more data would not read it either.
+          dropSlowClient: () => socket.terminate(),
+        };
+        return { schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null, contextValue: base };
+      },
+      onNext(ctx, _id, _payload, _args, result) {
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount > limits.maxBufferedBytes) {
+          logger.warn({ key: (ctx.extra as SocketExtra).caller?.name ?? null, bufferedBytes: socket.bufferedAmount }, 'slow subscriber dropped');
+          socket.terminate();
+          return;
+        }
+        return result.errors ? { ...result, errors: formatted(result.errors) } : (result as never);
+      },
+      onError: (_ctx, _id, _payload, errors) => formatted(errors),
+    },
+    wss,
+    limits.keepAliveMs,
+  );
+
+  return {
+    hub,
+    sockets: () => wss.clients.size,
+    async close() {
+      // graphql-ws closes each socket with 1001 and returns every subscription's iterator.
+      await server.dispose();
+      await hub.close();
+    },
+  };
+}
