@@ -83,8 +83,12 @@ function setConnection(state: 'connecting' | 'live' | 'offline'): void {
 }
 
 function statusCell(td: HTMLTableCellElement, status: ExtensionStatus | null): void {
-  td.textContent = status ?? '—';
-  td.className = `status s-${(status ?? 'none').toLowerCase()}`;
+  td.className = 'status';
+  const badge = document.createElement('span');
+  badge.className = `badge s-${(status ?? 'none').toLowerCase()}`;
+  badge.textContent = status ? status.replace('_', ' ') : 'no live status';
+  td.dataset['status'] = status ?? '';
+  td.replaceChildren(badge);
 }
 
 function drawRow(r: Row): HTMLTableRowElement {
@@ -117,7 +121,9 @@ function render(): void {
   const frag = document.createDocumentFragment();
   let shown = 0;
   const counts = new Map<string, number>();
-  for (const r of rows.values()) {
+  // Sources with live status first: extensions without it sink to the bottom of a live dashboard.
+  const ordered = [...rows.values()].sort((a, b) => Number(sources.get(b.source)?.live ?? false) - Number(sources.get(a.source)?.live ?? false));
+  for (const r of ordered) {
     if (!visible(r)) continue;
     shown++;
     const s = r.status ?? 'NONE';
@@ -125,7 +131,7 @@ function render(): void {
     frag.append(r.tr ?? drawRow(r));
   }
   tbody.replaceChildren(frag);
-  const parts = [...counts].sort().map(([s, n]) => `${n} ${s.toLowerCase().replace('_', ' ')}`);
+  const parts = [...counts].sort().map(([s, n]) => `${n} ${s === 'NONE' ? 'without live status' : s.toLowerCase().replace('_', ' ')}`);
   summary.textContent = `${shown} extensions${parts.length ? ': ' + parts.join(', ') : ''}`;
 }
 
