@@ -10,7 +10,6 @@ import type { AppConfig } from '../core/config.ts';
 import { formatError } from '../core/errors.ts';
 import type { GlobalIds } from '../core/ids.ts';
 import type { CallObserver } from '../core/http.ts';
-import { Loaders } from '../core/loaders.ts';
 import type { Logger } from '../core/logger.ts';
 import { newRequestScope } from '../core/request-scope.ts';
 import type { Stores } from '../core/stores.ts';
@@ -98,8 +97,8 @@ function formatted(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
  * gateway's own server and `/graphql` path. The API key is checked at connection (connectionParams),
  * each subscription sees the key's sources only, and the socket serves subscriptions only (queries
  * and mutations keep HTTP's rate limit and request log). Each event runs with a fresh request context
- * as a query does; subscribers with the same key share the event's loaders, so an event costs the
- * vendors the same however many of them asked.
+ * as a query does; subscribers asking the same with the same key share the event's execution, so an
+ * event costs the vendors (and the gateway's CPU) the same however many of them asked.
  */
 export function attachLive(deps: LiveDeps): Live {
   const { config, logger, schema } = deps;
@@ -115,27 +114,56 @@ export function attachLive(deps: LiveDeps): Live {
   });
   const rules = [...specifiedRules, ...deps.validationRules];
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: config.server.bodyLimitBytes });
-  // Each event's loaders, per API key: built by the first subscriber of that key to run the event.
-  const eventLoaders = new WeakMap<object, Map<string, Loaders>>();
+  // Each event's answers, per document and per API key with its variables: subscribers asking the
+  // same thing with the same key get one execution (its loaders, its vendor calls) and one answer.
+  const eventResults = new WeakMap<object, Map<DocumentNode, Map<string, Promise<ExecutionResult>>>>();
 
-  /** A fresh request context for one event of one subscription. */
-  function eventContext(base: LiveContext, event: unknown): LiveContext {
-    let loaders: Loaders | undefined;
-    if (event && typeof event === 'object') {
-      let byKey = eventLoaders.get(event);
-      if (!byKey) {
-        byKey = new Map();
-        eventLoaders.set(event, byKey);
-      }
-      loaders = byKey.get(base.caller.name);
-      if (!loaders) {
-        loaders = new Loaders(newRequestScope());
-        byKey.set(base.caller.name, loaders);
-      }
+  // Parsed and validated documents by their text: every open dashboard sends the same few, and one
+  // syntax tree shared by all of them is most of what a subscription would otherwise hold.
+  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  function checkedDocument(query: string): DocumentNode | readonly GraphQLError[] {
+    const known = documents.get(query);
+    if (known) return known;
+    let checked: DocumentNode | readonly GraphQLError[];
+    try {
+      const document = parse(query, { maxTokens: config.limits.maxTokens });
+      const errors = validate(schema, document, rules);
+      checked = errors.length > 0 ? errors : document;
+    } catch (err) {
+      checked = [err instanceof GraphQLError ? err : new GraphQLError('malformed query')];
     }
-    loaders ??= new Loaders(newRequestScope());
-    const ctx = createContext(deps.sources, base.caller, loaders.scope, base.requestId, deps.ids, deps.pageHints);
-    return Object.assign(ctx, { loaders, live: base.live });
+    if (documents.size >= 200) documents.delete(documents.keys().next().value!);
+    documents.set(query, checked);
+    return checked;
+  }
+
+  /** One event executed for one subscription, in a fresh request context, as a query is. */
+  async function runEvent(args: ExecutionArgs, base: LiveContext, event: unknown): Promise<ExecutionResult> {
+    const ctx: LiveContext = Object.assign(createContext(deps.sources, base.caller, newRequestScope(), base.requestId, deps.ids, deps.pageHints), { live: base.live });
+    const result = await execute({ ...args, rootValue: event, contextValue: ctx });
+    return withPartialErrors(result, ctx);
+  }
+
+  /** The event's answer for this subscription: shared with every subscription that asks the same. */
+  function eventResult(args: ExecutionArgs, base: LiveContext, event: unknown): Promise<ExecutionResult> {
+    if (!event || typeof event !== 'object') return runEvent(args, base, event);
+    let byDocument = eventResults.get(event);
+    if (!byDocument) {
+      byDocument = new Map();
+      eventResults.set(event, byDocument);
+    }
+    let byKey = byDocument.get(args.document);
+    if (!byKey) {
+      byKey = new Map();
+      byDocument.set(args.document, byKey);
+    }
+    const key = JSON.stringify([base.caller.name, args.operationName ?? null, args.variableValues ?? null]);
+    let result = byKey.get(key);
+    if (!result) {
+      result = runEvent(args, base, event);
+      byKey.set(key, result);
+    }
+    return result;
   }
 
   /** Adds the errors of the event's partial answers, as HTTP answers do (server/app.ts). */
@@ -157,9 +185,7 @@ export function attachLive(deps: LiveDeps): Live {
       async next() {
         const r = await source.next();
         if (r.done) return { value: undefined, done: true };
-        const ctx = eventContext(base, r.value);
-        const result = await execute({ ...args, rootValue: r.value, contextValue: ctx });
-        return { value: withPartialErrors(result, ctx), done: false };
+        return { value: await eventResult(args, base, r.value), done: false };
       },
       async return() {
         await source.return?.();
@@ -190,14 +216,9 @@ export function attachLive(deps: LiveDeps): Live {
       },
       onSubscribe(ctx, id, payload) {
         const caller = (ctx.extra as SocketExtra).caller!;
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: config.limits.maxTokens });
-        } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError('malformed query')];
-        }
-        const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors;
+        const checked = checkedDocument(payload.query);
+        if (!('kind' in checked)) return checked;
+        const document = checked;
         const op = getOperationAST(document, payload.operationName ?? undefined);
         if (!op) return [new GraphQLError('no such operation in the document', { extensions: { code: 'BAD_REQUEST' } })];
         if (op.operation !== 'subscription') {
