@@ -245,3 +245,16 @@ test('a subscriber that does not keep up is dropped, not queued without bound', 
   assert.equal(q.done, true);
   assert.deepEqual(await q.next(), { value: undefined, done: true });
 });
+
+test('a subscription sent over HTTP is told to use the WebSocket', async () => {
+  const stack = await startStack({ vendors: ['portal'] });
+  try {
+    const r = await stack.gql('subscription { pbxHealthChanged { up } }');
+    assert.equal(r.status, 400);
+    assert.equal(r.errors?.[0]?.extensions?.code, 'BAD_REQUEST');
+    assert.match(r.errors![0]!.message, /WebSocket/);
+    assert.equal(stack.sims.get('portal')!.totalRequests(), 0);
+  } finally {
+    await stack.close();
+  }
+});

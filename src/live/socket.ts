@@ -3,6 +3,7 @@ import {
   createSourceEventStream, execute, getOperationAST, GraphQLError, parse, specifiedRules, validate,
   type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule,
 } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SourceAdapter } from '../core/adapter.ts';
@@ -13,7 +14,7 @@ import type { CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
 import { newRequestScope } from '../core/request-scope.ts';
 import type { Stores } from '../core/stores.ts';
-import { createContext } from '../server/context.ts';
+import { createContext, type GatewayContext } from '../server/context.ts';
 import type { PageHints } from '../server/page-hints.ts';
 import type { ApiKeys, Caller } from '../server/security.ts';
 import { LiveHub } from './hub.ts';
@@ -52,6 +53,20 @@ export interface Live {
   /** Closes every socket (1001 going away), stops the watchers. */
   close(): Promise<void>;
 }
+
+/** A subscription sent over HTTP is told where subscriptions are served, before any resolver runs. */
+export const subscriptionsOverHttpPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return;
+        throw new GraphQLError('subscriptions are served over WebSocket (graphql-transport-ws) on this same /graphql URL', {
+          extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+        });
+      },
+    };
+  },
+};
 
 /** Feeds the sources' circuit changes to the hub once it exists (adapters are built before it). */
 export function liveObserver(inner: CallObserver, live: () => Live | undefined): CallObserver {

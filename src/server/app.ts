@@ -23,7 +23,7 @@ import { buildSchema } from './schema.ts';
 import { jitExecutor } from './jit.ts';
 import { ApiKeys, operationLimits, RateLimiter, scopePlugin } from './security.ts';
 import { DashboardAssets } from '../live/dashboard.ts';
-import { attachLive, liveObserver, type Live } from '../live/socket.ts';
+import { attachLive, liveObserver, subscriptionsOverHttpPlugin, type Live } from '../live/socket.ts';
 
 /** What the gateway is built from. */
 export interface GatewayDeps {
@@ -211,6 +211,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       config.server.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       ...limits.plugins,
       scopePlugin,
+      subscriptionsOverHttpPlugin,
       operationNamePlugin,
       partialErrorsPlugin,
       releasePlugin,
