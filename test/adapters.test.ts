@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BatchFn, SourceAdapter, SourceOperations } from '../src/core/adapter.ts';
 import { parseConfig } from '../src/core/config.ts';
+import { LOADS, type LoadDeclaration } from '../src/core/fields.ts';
 import { silentLogger } from '../src/core/logger.ts';
 import { newRequestScope } from '../src/core/request-scope.ts';
 import type { SimulatorHandle } from '../src/core/vendor-module.ts';
@@ -14,24 +15,21 @@ import { VENDORS } from '../src/vendors/registry.ts';
  * vendor's simulator: adding a vendor adds it to this suite with no change here.
  */
 
-/** Per capability, the batch function that serves it (or, for list-carried data, may be absent). */
-const SERVED_BY: Partial<Record<Capability, (keyof SourceOperations)[]>> = {
-  STATUS: ['loadStatus'],
-  DEVICES: ['loadDevices'],
-  QUEUES: ['loadQueues'],
-  GROUPS: ['loadExtensionGroupIds', 'loadGroups', 'listGroups'],
-  VOICEMAIL_MESSAGES: ['loadVoicemailMessages'],
-  GREETINGS: ['loadGreetings'],
-  CALL_STATISTICS: ['loadCallStatistics'],
-};
+const DECLARED = Object.entries(LOADS) as [string, LoadDeclaration][];
 
-/** What a record carries for a list-carried capability. */
-const CARRIED: Partial<Record<Capability, (e: Extension) => unknown>> = {
-  STATUS: (e) => e.status,
-  DEVICES: (e) => e.devices,
-  QUEUES: (e) => e.queues,
-  GROUPS: (e) => e.groupIds,
-};
+/** Per capability, the operations that serve it (or, for list-carried data, may be absent): core/fields.ts. */
+const SERVED_BY: Partial<Record<Capability, (keyof SourceOperations)[]>> = {};
+for (const [, load] of DECLARED) if (load.capability) (SERVED_BY[load.capability] ??= []).push(load.method);
+// Every group of a source is also listed whole (not a batch).
+SERVED_BY.GROUPS?.push('listGroups');
+
+/** What a record carries for a list-carried capability: core/fields.ts. */
+const CARRIED: Partial<Record<Capability, (e: Extension) => unknown>> = {};
+for (const [, load] of DECLARED) if (load.capability && load.carried) CARRIED[load.capability] ??= load.carried;
+
+/** The batch operations keyed by extension id: every one but those a kind's values lead to (group ids: groups). */
+const FOLLOWED = new Set(DECLARED.map(([, load]) => load.next).filter((k) => k !== undefined));
+const BY_EXTENSION = DECLARED.filter(([kind, load]) => load.capability && !FOLLOWED.has(kind)).map(([, load]) => load.method);
 
 for (const mod of VENDORS.values()) {
   describe(`adapter contract: ${mod.vendor}`, () => {
@@ -75,7 +73,7 @@ for (const mod of VENDORS.values()) {
           assert.ok(withMissing[1] instanceof Error, `${name}: a missing key must be an Error in its slot`);
         }
       }
-      for (const name of ['loadStatus', 'loadDevices', 'loadQueues', 'loadExtensionGroupIds'] as const) {
+      for (const name of BY_EXTENSION) {
         const fn = adapter[name] as BatchFn<unknown> | undefined;
         if (!fn) continue;
         const out = await fn.call(adapter, ids);

@@ -70,4 +70,45 @@ describe('configuration', () => {
     writeFileSync(join(dir, 'bad.json'), '{ nope');
     throwsConfig(() => loadConfigFile(join(dir, 'bad.json'), VENDORS, env), 'bad.json');
   });
+  test('errors never print a secret: not by key name, not a value read from the environment (canaries)', () => {
+    const canaryEnv = { ...env, VITALPBX_APP_KEY: 'sk_live_CANARY_env_1234', PORTSIP_PASS: 'CANARY-pass-from-env', MY_TENANT_SECRET: 'CANARY-tenant-77' };
+    const raw = {
+      apiKeys: [{ name: 'ops', key: 'CANARY-api-key-0123456789', scopes: ['read'], extra: 1 }],
+      sources: [
+        // A typo'd key beside secrets: the message names the typo, never the object around it.
+        { ...vital, timeoutMS: 5000 },
+        { id: 'ps', vendor: 'portsip', baseUrl: 'http://pbx.example', username: 'admin', password: '${PORTSIP_PASS}', timeoutMs: 'CANARY-pass-from-env' },
+        { id: 'v2', vendor: 'vitalpbx', baseUrl: 'not a url ${MY_TENANT_SECRET}', appKey: 'CANARY-literal-app-key', tenant: 7 },
+        { id: 'v3', vendor: 'vitalpbx', baseUrl: 'http://pbx.example', appKey: { nested: 'CANARY-nested-secret' }, tenant: '1' },
+      ],
+    };
+    let message = '';
+    try {
+      parseConfig(raw, VENDORS, canaryEnv);
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      message = err.message;
+    }
+    assert.ok(message, 'the configuration was accepted');
+    assert.ok(!/CANARY/.test(message), `a secret leaked: ${message}`);
+    // Every problem at once, each named.
+    for (const fragment of ['sources[0].timeoutMS', 'did you mean "timeoutMs"', 'sources[1].timeoutMs', 'sources[2].baseUrl', 'sources[2].tenant', 'sources[3].appKey', 'apiKeys[0].extra']) {
+      assert.ok(message.includes(fragment), `${JSON.stringify(fragment)} missing from:\n${message}`);
+    }
+  });
+
+  test('all errors of a file come in one run', () => {
+    assert.throws(
+      () => parseConfig({ server: { prot: 4000, debgu: true }, limits: { maxDepht: 3 }, sources: [{ ...vital, tennant: '1' }] }, VENDORS, env),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.issues.length, 4, err.message);
+        assert.match(err.message, /server\.prot: unknown key; did you mean "port"\?/);
+        assert.match(err.message, /server\.debgu: unknown key; did you mean "debug"\?/);
+        assert.match(err.message, /limits\.maxDepht: unknown key; did you mean "maxDepth"\?/);
+        assert.match(err.message, /sources\[0\]\.tennant: unknown key; did you mean "tenant"\?/);
+        return true;
+      },
+    );
+  });
 });

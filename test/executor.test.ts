@@ -168,11 +168,11 @@ describe('a request lets go of what it held once answered', () => {
       ctx.meta.response = response;
       const before = ctx.loaders.get('extension', source);
       assert.ok(before);
-      ctx.reported.set({}, new Set(['x']));
+      ctx.errors.unsupported({ name: 'Extension.status', what: 'status' }, source, ['extension', 'status']);
       releaseContext(ctx);
       assert.equal(response.body, undefined);
       assert.equal(ctx.meta.response, undefined);
-      assert.equal(ctx.reported.size, 0);
+      assert.equal(ctx.errors.size, 0);
       assert.notEqual(ctx.loaders.get('extension', source), before, 'a loader made before the release is not kept');
     } finally {
       await stack.close();

@@ -103,6 +103,30 @@ describe('Extension rows resolved ahead', () => {
     assert.deepEqual(sorted(js), sorted(answer));
   });
 
+  test('greetings and callStatistics take the same path: one batch per page, one error per source and field, as graphql-js', async () => {
+    const query = `{ extensions(first: 500) { edges { node { pbx { sourceId } greetings { name isDefault } callStatistics { incoming } } } } }`;
+    stack.reset();
+    const answer = await stack.gql(query);
+    const rows = answer.data.extensions.edges as { node: { pbx: { sourceId: string }; greetings: unknown[] | null; callStatistics: unknown } }[];
+    const e = rows.findIndex((r) => r.node.pbx.sourceId === ETELECOM);
+    assert.ok(e > 0 && e < rows.length, 'PortSIP rows, then eTelecom rows');
+    for (const { node } of rows.slice(0, e)) assert.ok(Array.isArray(node.greetings), 'PortSIP has greetings');
+    for (const { node } of rows) assert.equal(node.callStatistics, null, 'neither source has call statistics');
+    // Every PortSIP row's greetings: one call per extension (PortSIP has no batch), none twice.
+    assert.equal(stack.sims.get('portsip')!.requests.get('GET /extensions/greeting_file/list'), e);
+    assert.deepEqual(
+      sorted(answer).map((e) => [e.extensions?.code, e.extensions?.pbx, e.path]),
+      [
+        ['UNSUPPORTED_BY_VENDOR', PORTSIP, ['extensions', 'edges', 0, 'node', 'callStatistics']],
+        ['UNSUPPORTED_BY_VENDOR', ETELECOM, ['extensions', 'edges', e, 'node', 'callStatistics']],
+        ['UNSUPPORTED_BY_VENDOR', ETELECOM, ['extensions', 'edges', e, 'node', 'greetings']],
+      ],
+    );
+    const js = await byGraphqlJs(query);
+    assert.deepEqual(js.data, answer.data);
+    assert.deepEqual(sorted(js), sorted(answer));
+  });
+
   test('node(id:): fragments on another type load nothing; the Extension fragment is resolved ahead', async () => {
     const [id] = await ids(PORTSIP, 1);
     const sim = stack.sims.get('portsip')!;

@@ -90,12 +90,25 @@ export interface SourceOperations {
   healthCheck(): Promise<void>;
 }
 
+/** What a write changed, in vendor ids: one extension, one group, or (neither) anything of the source. */
+export interface ForgetTarget {
+  /** The extension's vendor id. */
+  extension?: string;
+  /** The group's vendor id. */
+  group?: string;
+}
+
 /**
  * One configured PBX source. Every vendor implements this and nothing else is known of it outside its
  * folder. Its operations, called on the adapter itself, are not tied to any request; a GraphQL
  * request asks `forRequest(scope)` for the same operations counting their vendor calls in its scope
  * and sharing its identical in-flight reads. Caches, sessions and sockets belong to the adapter and
  * are shared by every request.
+ *
+ * Vendor answers are parsed once and deep-frozen (core/answer-memo.ts), and what an adapter derives
+ * from them (mapped rows, indexes) is shared by every request that read the same answer: nothing may
+ * write into a record an operation returned, because the next request would see the change. A write
+ * builds new objects and then calls `forget`, so the next read asks the vendor again.
  */
 export interface SourceAdapter extends SourceOperations {
   /** Configured source id. */
@@ -122,8 +135,12 @@ export interface SourceAdapter extends SourceOperations {
    * watcher polls the source's cheapest status call instead (src/live/watcher.ts).
    */
   watchStatus?(onStatus: (sightings: readonly StatusSighting[]) => void, onError: (err: Error) => void): StatusFeed;
-  /** Drops cached vendor answers (whole-list caches); absent when the adapter caches nothing. */
-  clearCache?(): void;
+  /**
+   * Drops what the adapter remembers of one record (`target`, vendor ids) or, with no target, of the
+   * whole source: whole-list caches, the group index, remembered vendor answers. Called after a write
+   * (server/invalidate.ts), so that the next read reflects it; dropping more than the record is allowed.
+   */
+  forget(target?: ForgetTarget): void;
   /** Releases sockets and timers. */
   close(): Promise<void>;
 }
@@ -142,9 +159,9 @@ export interface AdapterParts {
   idPattern: RegExp;
   /** The source's operations, counted in `scope` when there is one. */
   operations(scope: RequestScope | undefined): SourceOperations;
-  /** The source's HTTP client, closed with the adapter. */
-  http: { close(): void };
-  /** Whole-list caches, cleared by clearCache and on close; none means no clearCache. */
+  /** The source's HTTP client: its remembered answers are dropped by `forget`, and it is closed with the adapter. */
+  http: { close(): void; forgetAnswers?(): void };
+  /** Whole-list caches and indexes that outlive a request, cleared by `forget` and on close. */
   caches?: readonly { clear(): void }[];
 }
 
@@ -153,6 +170,11 @@ export function assembleAdapter(parts: AdapterParts): SourceAdapter {
   const { cfg, idPattern, operations, http, caches = [] } = parts;
   const clear = () => {
     for (const cache of caches) cache.clear();
+  };
+  // The caches hold whole lists and indexes, so one record's write drops them whole.
+  const forget = (_target?: ForgetTarget) => {
+    clear();
+    http.forgetAnswers?.();
   };
   return {
     id: cfg.id,
@@ -163,7 +185,7 @@ export function assembleAdapter(parts: AdapterParts): SourceAdapter {
     isValidExtensionId: (id) => idPattern.test(id),
     ...operations(undefined),
     forRequest: operations,
-    ...(caches.length > 0 ? { clearCache: clear } : {}),
+    forget,
     async close() {
       clear();
       http.close();

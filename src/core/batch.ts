@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from './shared-cache.ts';
+import { mapWithConcurrency } from './lists.ts';
 
 /**
  * A batch function for vendors with no batch endpoint: one vendor call per key, at most `limit` in

@@ -72,6 +72,7 @@ const GRAPHQL_OWN_CODES = new Set([
   'BAD_REQUEST',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'RATE_LIMITED',
 ]);
 
 /**

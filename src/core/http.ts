@@ -94,6 +94,8 @@ export interface SourceHttp {
    * Without a scope, calls are neither counted per request nor shared.
    */
   scoped(scope: RequestScope | undefined): SourceHttp;
+  /** Drops the remembered answers (answer-memo.ts): after a write, the next read is parsed afresh. */
+  forgetAnswers(): void;
   /** Closes the keep-alive sockets. */
   close(): void;
 }
@@ -366,6 +368,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     get: (path, co) => shared(scope, 'GET', path, undefined, co),
     post: (path, body, co) => shared(scope, 'POST', path, body, co),
     scoped: view,
+    forgetAnswers: () => memo.clear(),
     close,
   });
   return view(undefined);

@@ -1,45 +1,14 @@
 import DataLoader from 'dataloader';
 import type { BatchFn, SourceAdapter, SourceOperations } from './adapter.ts';
 import type { RequestScope } from './request-scope.ts';
-import type { CallStatistics, Device, Extension, Greeting, Group, QueueMembership, StatusInfo, VoicemailMessage } from '../domain/types.ts';
+import type { Extension } from '../domain/types.ts';
+import { loadOf, type LoaderKind, type LoaderValues } from './fields.ts';
 
-/** The value each loader kind yields per key. */
-export interface LoaderValues {
-  extension: Extension;
-  extensionRef: Extension;
-  status: StatusInfo;
-  devices: Device[];
-  queues: QueueMembership[];
-  extensionGroupIds: string[];
-  group: Group;
-  voicemailMessages: VoicemailMessage[];
-  greetings: Greeting[];
-  callStatistics: CallStatistics;
-}
-
-/** A loader kind. */
-export type LoaderKind = keyof LoaderValues;
-
-/**
- * Which adapter method serves each loader kind. A mapped type over LoaderKind: a new kind does not
- * compile until it names its method.
- */
-const METHOD_OF: { readonly [K in LoaderKind]: keyof SourceOperations } = {
-  extension: 'loadExtensions',
-  extensionRef: 'loadExtensionRefs',
-  status: 'loadStatus',
-  devices: 'loadDevices',
-  queues: 'loadQueues',
-  extensionGroupIds: 'loadExtensionGroupIds',
-  group: 'loadGroups',
-  voicemailMessages: 'loadVoicemailMessages',
-  greetings: 'loadGreetings',
-  callStatistics: 'loadCallStatistics',
-};
+export type { LoaderKind, LoaderValues } from './fields.ts';
 
 function batchFnOf<K extends LoaderKind>(kind: K, a: SourceOperations): BatchFn<LoaderValues[K]> | undefined {
-  // Without a cheaper by-id lookup, references load full records.
-  const fn = a[METHOD_OF[kind]] ?? (kind === 'extensionRef' ? a.loadExtensions : undefined);
+  const load = loadOf(kind);
+  const fn = a[load.method] ?? (load.fallback ? a[load.fallback] : undefined);
   return fn as BatchFn<LoaderValues[K]> | undefined;
 }
 
@@ -50,40 +19,8 @@ function batchFnOf<K extends LoaderKind>(kind: K, a: SourceOperations): BatchFn<
  */
 function carried<K extends LoaderKind>(kind: K, ext: Extension | undefined): LoaderValues[K] | undefined {
   if (ext === undefined) return undefined;
-  let value: LoaderValues[LoaderKind] | null | undefined;
-  switch (kind as LoaderKind) {
-    case 'extension':
-      value = ext.partial ? undefined : ext;
-      break;
-    case 'extensionRef':
-      value = ext;
-      break;
-    case 'status':
-      value = ext.status;
-      break;
-    case 'devices':
-      value = ext.devices;
-      break;
-    case 'queues':
-      value = ext.queues;
-      break;
-    case 'extensionGroupIds':
-      value = ext.groupIds;
-      break;
-    case 'group':
-    case 'voicemailMessages':
-    case 'greetings':
-    case 'callStatistics':
-      // Not carried by an extension record.
-      value = undefined;
-      break;
-    default: {
-      const unknown: never = kind as never;
-      throw new Error(`loader kind ${String(unknown)}`);
-    }
-  }
-  // null means the vendor withheld it (a restricted view): the resolvers answer that without a load.
-  return (value ?? undefined) as LoaderValues[K] | undefined;
+  // null means the vendor withheld it (a restricted view): the rows answer that without a load.
+  return (loadOf(kind).carried?.(ext) ?? undefined) as LoaderValues[K] | undefined;
 }
 
 /**
@@ -157,6 +94,20 @@ export class Loaders {
     this.#settled.clear();
     this.#known.clear();
     this.#ops.clear();
+  }
+
+  /**
+   * Drops what this request loaded or remembered of `source` (every kind: a write may change any of
+   * them), so that a read after a write in the same request asks the adapter again.
+   */
+  forget(source: SourceAdapter): void {
+    const suffix = `\u0000${source.id}`;
+    for (const key of [...this.#loaders.keys()]) {
+      if (!key.endsWith(suffix)) continue;
+      this.#loaders.delete(key);
+      this.#settled.delete(key);
+    }
+    this.#known.delete(source.id);
   }
 
   /** Remembers what a list or get answer carried for `ext`, so loading it again costs no vendor call. */

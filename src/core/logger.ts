@@ -15,7 +15,61 @@ export interface LoggerOptions {
  * call passes, so a careless log line cannot leak one.
  */
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const options = {
+  // stdout is written asynchronously (sonic-boom): a synchronous write per line puts the kernel's
+  // write on the answer's path (a failing vendor logs on every request) and stalls every request
+  // when stdout is a full pipe.
+  return pino(loggerOptions(opts), opts.destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+/** The process's logger and a flush that cannot hang the exit. */
+export interface ProcessLogger {
+  /** The logger (JSON lines on stdout). */
+  logger: Logger;
+  /**
+   * Writes what is buffered and closes the destination, waiting at most `timeoutMs`; true when all
+   * of it went out. Past the deadline the exit-time synchronous flush is disarmed: on a pipe nobody
+   * reads (a dead log shipper) or a closed one it would retry forever and the process never exit.
+   */
+  close(timeoutMs: number): Promise<boolean>;
+}
+
+/** The logger of the running process (src/main.ts), with a bounded close for shutdown. */
+export function createProcessLogger(opts: Omit<LoggerOptions, 'destination'> = {}): ProcessLogger {
+  const dest = pino.destination({ dest: 1, sync: false });
+  const logger = pino(loggerOptions(opts), dest);
+  return {
+    logger,
+    close(timeoutMs) {
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          dest.flushSync = () => {};
+          dest.write = () => true;
+          resolve(false);
+        }, timeoutMs);
+        dest.once('close', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        try {
+          dest.end();
+        } catch {
+          // Already destroyed (a broken pipe): nothing left to write.
+          clearTimeout(timer);
+          resolve(false);
+        }
+      });
+    },
+  };
+}
+
+/** A logger that drops everything (tests that do not look at logs). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+/** pino's options: the level, and the paths redacted whatever a log call passes. */
+function loggerOptions(opts: Pick<LoggerOptions, 'level'>) {
+  return {
     level: opts.level ?? process.env['LOG_LEVEL'] ?? 'info',
     base: undefined,
     redact: {
@@ -28,13 +82,4 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       censor: '[redacted]',
     },
   };
-  // stdout is written asynchronously (sonic-boom, flushed synchronously at exit): a synchronous write
-  // per line put the kernel's write on the answer's path (a failing vendor logs on every request)
-  // and stalls every request when stdout is a full pipe.
-  return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: false }));
-}
-
-/** A logger that drops everything (tests that do not look at logs). */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
 }

@@ -300,13 +300,76 @@ export interface Subscription {
   expiresAt: string | null;
 }
 
+/** A field's "the vendor has none", typed as the field (a detail field is declared by one such line). */
+const none = <T>(): T | null => null;
+
+/**
+ * The detail fields of an extension, each declared once with its type and its "the vendor has none"
+ * value: the Extension type below and NO_DETAILS both derive from this, and every field here reaches
+ * the client with no further wiring (server/record-fields.ts) once the schema names it. A field the
+ * schema names but this does not fails the schema-walk test.
+ */
+const DETAILS = {
+  /** First name. */
+  firstName: none<string>(),
+  /** Last name. */
+  lastName: none<string>(),
+  /** E-mail. */
+  email: none<string>(),
+  /** Language. */
+  language: none<string>(),
+  /** Enabled. */
+  enabled: none<boolean>(),
+  /** Caller ids. */
+  callerIds: none<CallerIds>(),
+  /** Direct number. */
+  directNumber: none<string>(),
+  /** Notes. */
+  notes: none<string>(),
+  /** Tenant. */
+  tenant: none<string>(),
+  /** SIP domain. */
+  sipDomain: none<string>(),
+  /** Last updated (ISO). */
+  lastUpdated: none<string>(),
+  /** E911 address. */
+  e911: none<E911Address>(),
+  /** Forwarding rules. */
+  forwarding: none<ForwardingRule[]>(),
+  /** Presence rules. */
+  presenceRules: none<PresenceRule[]>(),
+  /** Office hours. */
+  officeHours: none<OfficeHours>(),
+  /** Voicemail settings. */
+  voicemail: none<VoicemailSettings>(),
+  /** Outbound destinations. */
+  outboundDestinations: none<string>(),
+  /** Mobile delay. */
+  mobileDelaySeconds: none<number>(),
+  /** Subscription. */
+  subscription: none<Subscription>(),
+};
+
+/** The detail fields of an extension with their types (see DETAILS). */
+export type ExtensionDetails = typeof DETAILS;
+
+/** Fields of Extension that a `partial` record may lack and the single get supplies. */
+export type ExtensionDetailField = keyof ExtensionDetails;
+
+/**
+ * Every detail field as "the vendor has none": mappers spread it and then set what their vendor
+ * does have, so a vendor never leaves a field undefined by accident (undefined would send the
+ * resolver to the single-get loader for it).
+ */
+export const NO_DETAILS: Readonly<ExtensionDetails> = Object.freeze(DETAILS);
+
 /**
  * An extension as an adapter returns it. Scalar profile fields are always present (null when the
  * vendor has none). The optional fields are data some answers carry and others do not: when
- * `undefined`, the resolver asks the matching per-request DataLoader (or, for `detail` fields, the
+ * `undefined`, the resolver asks the matching per-request DataLoader (or, for detail fields, the
  * extension-by-id loader).
  */
-export interface Extension {
+export interface Extension extends Partial<ExtensionDetails> {
   /** Configured source id. */
   sourceId: string;
   /** The vendor's id, the local part of the global id. */
@@ -319,44 +382,6 @@ export interface Extension {
   restricted: boolean;
   /** Fields that are undefined here but present on the vendor's single-get answer. */
   partial: boolean;
-  /** First name. */
-  firstName?: string | null;
-  /** Last name. */
-  lastName?: string | null;
-  /** E-mail. */
-  email?: string | null;
-  /** Language. */
-  language?: string | null;
-  /** Enabled. */
-  enabled?: boolean | null;
-  /** Caller ids. */
-  callerIds?: CallerIds | null;
-  /** Direct number. */
-  directNumber?: string | null;
-  /** Notes. */
-  notes?: string | null;
-  /** Tenant. */
-  tenant?: string | null;
-  /** SIP domain. */
-  sipDomain?: string | null;
-  /** Last updated (ISO). */
-  lastUpdated?: string | null;
-  /** E911 address. */
-  e911?: E911Address | null;
-  /** Forwarding rules. */
-  forwarding?: ForwardingRule[] | null;
-  /** Presence rules. */
-  presenceRules?: PresenceRule[] | null;
-  /** Office hours. */
-  officeHours?: OfficeHours | null;
-  /** Voicemail settings. */
-  voicemail?: VoicemailSettings | null;
-  /** Outbound destinations. */
-  outboundDestinations?: string | null;
-  /** Mobile delay. */
-  mobileDelaySeconds?: number | null;
-  /** Subscription. */
-  subscription?: Subscription | null;
   /** Group vendor ids, when the answer lists them. */
   groupIds?: string[] | null;
   /** Live status carried by this answer (primes the status loader). */
@@ -366,52 +391,3 @@ export interface Extension {
   /** Queue memberships carried by this answer (primes the queues loader). */
   queues?: QueueMembership[] | null;
 }
-
-/** Fields of Extension that a `partial` record may lack and the single get supplies. */
-export type ExtensionDetailField =
-  | 'firstName'
-  | 'lastName'
-  | 'email'
-  | 'language'
-  | 'enabled'
-  | 'callerIds'
-  | 'directNumber'
-  | 'notes'
-  | 'tenant'
-  | 'sipDomain'
-  | 'lastUpdated'
-  | 'e911'
-  | 'forwarding'
-  | 'presenceRules'
-  | 'officeHours'
-  | 'voicemail'
-  | 'outboundDestinations'
-  | 'mobileDelaySeconds'
-  | 'subscription';
-
-/**
- * Every detail field as "the vendor has none": mappers spread it and then set what their vendor
- * does have, so a vendor never leaves a field undefined by accident (undefined would send the
- * resolver to the single-get loader for it).
- */
-export const NO_DETAILS: { readonly [F in ExtensionDetailField]: null } = {
-  firstName: null,
-  lastName: null,
-  email: null,
-  language: null,
-  enabled: null,
-  callerIds: null,
-  directNumber: null,
-  notes: null,
-  tenant: null,
-  sipDomain: null,
-  lastUpdated: null,
-  e911: null,
-  forwarding: null,
-  presenceRules: null,
-  officeHours: null,
-  voicemail: null,
-  outboundDestinations: null,
-  mobileDelaySeconds: null,
-  subscription: null,
-};

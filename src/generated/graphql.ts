@@ -113,7 +113,10 @@ export type Device = {
   description: Maybe<Scalars['String']['output']>;
   /** True when do-not-disturb is on. */
   dnd: Maybe<Scalars['Boolean']['output']>;
-  /** Id of the device (global within pbx-graph). */
+  /**
+   * Opaque id of the device, unique across sources and stable across restarts. Device is not a Node:
+   * this is not a global id, and `node(id:)` does not resolve it (reach a device through its extension).
+   */
   id: Scalars['ID']['output'];
   /** MAC address of the phone. */
   macAddress: Maybe<Scalars['String']['output']>;
@@ -533,10 +536,22 @@ export type PresenceRule = {
   presence: Scalars['String']['output'];
 };
 
-/** The entry points of pbx-graph. */
+/**
+ * The entry points of pbx-graph.
+ *
+ * One id rule everywhere: a field that names one object by `id` takes that object's global id (the
+ * `id` it was given; `pbx(id:)` also takes the configured source id); it answers the object, or null
+ * with a NOT_FOUND error when no such object is visible, or null with BAD_USER_INPUT when the id is
+ * malformed. An argument called `pbx` names a source by its configured source id (for example `hq`;
+ * the Pbx global id works too). A list field that can fail is nullable, so its failure nulls only it
+ * and never its sibling fields.
+ */
 export type Query = {
   __typename?: 'Query';
-  /** One extension by its global id; null when it does not exist. */
+  /**
+   * One extension by its global id; null with a NOT_FOUND error when it does not exist (or its
+   * source is not visible), null with BAD_USER_INPUT when the id is not an Extension id.
+   */
   extension: Maybe<Extension>;
   /**
    * Extensions of one source (`pbx`) or of every source in configuration order, as a Relay
@@ -547,29 +562,60 @@ export type Query = {
   extensions: Maybe<ExtensionConnection>;
   /**
    * Find an extension of one source by number, e-mail or phone (give exactly one), where the vendor
-   * can look it up that way (see `Pbx.capabilities`).
+   * can look it up that way (see `Pbx.capabilities`); null, with no error, when nothing matches.
    */
   findExtension: Maybe<Extension>;
-  /** One extension group by its global id. */
+  /**
+   * One extension group by its global id; null with a NOT_FOUND error when it does not exist, null
+   * with BAD_USER_INPUT when the id is not a Group id.
+   */
   group: Maybe<Group>;
-  /** Extension groups of one source, or of every source that has groups. */
-  groups: Array<Group>;
-  /** Any object by its global id (Relay). */
+  /**
+   * Extension groups of one source, or of every source that has groups. A source that fails is
+   * skipped with an error naming it; an unknown `pbx` makes this field null with NOT_FOUND (nullable
+   * so that sibling fields keep their data).
+   */
+  groups: Maybe<Array<Group>>;
+  /**
+   * Any Node by its global id (Relay): a Pbx, an Extension or a Group; null with a NOT_FOUND error
+   * when it does not exist. Device and Queue ids are not global ids and are not accepted here.
+   */
   node: Maybe<Node>;
-  /** One PBX source by its configured id (for example `hq`); null when no such source exists. */
+  /**
+   * One PBX source by its global id (`Pbx.id`) or by its configured source id (for example `hq`);
+   * null with a NOT_FOUND error when no such source is visible.
+   */
   pbx: Maybe<Pbx>;
   /** Every PBX source configured in this gateway. */
   pbxes: Array<Pbx>;
 };
 
 
-/** The entry points of pbx-graph. */
+/**
+ * The entry points of pbx-graph.
+ *
+ * One id rule everywhere: a field that names one object by `id` takes that object's global id (the
+ * `id` it was given; `pbx(id:)` also takes the configured source id); it answers the object, or null
+ * with a NOT_FOUND error when no such object is visible, or null with BAD_USER_INPUT when the id is
+ * malformed. An argument called `pbx` names a source by its configured source id (for example `hq`;
+ * the Pbx global id works too). A list field that can fail is nullable, so its failure nulls only it
+ * and never its sibling fields.
+ */
 export type QueryExtensionArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** The entry points of pbx-graph. */
+/**
+ * The entry points of pbx-graph.
+ *
+ * One id rule everywhere: a field that names one object by `id` takes that object's global id (the
+ * `id` it was given; `pbx(id:)` also takes the configured source id); it answers the object, or null
+ * with a NOT_FOUND error when no such object is visible, or null with BAD_USER_INPUT when the id is
+ * malformed. An argument called `pbx` names a source by its configured source id (for example `hq`;
+ * the Pbx global id works too). A list field that can fail is nullable, so its failure nulls only it
+ * and never its sibling fields.
+ */
 export type QueryExtensionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -578,7 +624,16 @@ export type QueryExtensionsArgs = {
 };
 
 
-/** The entry points of pbx-graph. */
+/**
+ * The entry points of pbx-graph.
+ *
+ * One id rule everywhere: a field that names one object by `id` takes that object's global id (the
+ * `id` it was given; `pbx(id:)` also takes the configured source id); it answers the object, or null
+ * with a NOT_FOUND error when no such object is visible, or null with BAD_USER_INPUT when the id is
+ * malformed. An argument called `pbx` names a source by its configured source id (for example `hq`;
+ * the Pbx global id works too). A list field that can fail is nullable, so its failure nulls only it
+ * and never its sibling fields.
+ */
 export type QueryFindExtensionArgs = {
   email?: InputMaybe<Scalars['String']['input']>;
   number?: InputMaybe<Scalars['String']['input']>;
@@ -587,25 +642,61 @@ export type QueryFindExtensionArgs = {
 };
 
 
-/** The entry points of pbx-graph. */
+/**
+ * The entry points of pbx-graph.
+ *
+ * One id rule everywhere: a field that names one object by `id` takes that object's global id (the
+ * `id` it was given; `pbx(id:)` also takes the configured source id); it answers the object, or null
+ * with a NOT_FOUND error when no such object is visible, or null with BAD_USER_INPUT when the id is
+ * malformed. An argument called `pbx` names a source by its configured source id (for example `hq`;
+ * the Pbx global id works too). A list field that can fail is nullable, so its failure nulls only it
+ * and never its sibling fields.
+ */
 export type QueryGroupArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** The entry points of pbx-graph. */
+/**
+ * The entry points of pbx-graph.
+ *
+ * One id rule everywhere: a field that names one object by `id` takes that object's global id (the
+ * `id` it was given; `pbx(id:)` also takes the configured source id); it answers the object, or null
+ * with a NOT_FOUND error when no such object is visible, or null with BAD_USER_INPUT when the id is
+ * malformed. An argument called `pbx` names a source by its configured source id (for example `hq`;
+ * the Pbx global id works too). A list field that can fail is nullable, so its failure nulls only it
+ * and never its sibling fields.
+ */
 export type QueryGroupsArgs = {
   pbx?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
-/** The entry points of pbx-graph. */
+/**
+ * The entry points of pbx-graph.
+ *
+ * One id rule everywhere: a field that names one object by `id` takes that object's global id (the
+ * `id` it was given; `pbx(id:)` also takes the configured source id); it answers the object, or null
+ * with a NOT_FOUND error when no such object is visible, or null with BAD_USER_INPUT when the id is
+ * malformed. An argument called `pbx` names a source by its configured source id (for example `hq`;
+ * the Pbx global id works too). A list field that can fail is nullable, so its failure nulls only it
+ * and never its sibling fields.
+ */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** The entry points of pbx-graph. */
+/**
+ * The entry points of pbx-graph.
+ *
+ * One id rule everywhere: a field that names one object by `id` takes that object's global id (the
+ * `id` it was given; `pbx(id:)` also takes the configured source id); it answers the object, or null
+ * with a NOT_FOUND error when no such object is visible, or null with BAD_USER_INPUT when the id is
+ * malformed. An argument called `pbx` names a source by its configured source id (for example `hq`;
+ * the Pbx global id works too). A list field that can fail is nullable, so its failure nulls only it
+ * and never its sibling fields.
+ */
 export type QueryPbxArgs = {
   id: Scalars['ID']['input'];
 };
@@ -613,7 +704,10 @@ export type QueryPbxArgs = {
 /** A call queue. */
 export type Queue = {
   __typename?: 'Queue';
-  /** Id of the queue (global within pbx-graph). */
+  /**
+   * Opaque id of the queue, unique across sources and stable across restarts. Queue is not a Node:
+   * this is not a global id, and `node(id:)` does not resolve it.
+   */
   id: Scalars['ID']['output'];
   /** Queue name. */
   name: Maybe<Scalars['String']['output']>;
@@ -1142,7 +1236,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   extensions?: Resolver<Maybe<ResolversTypes['ExtensionConnection']>, ParentType, ContextType, RequireFields<QueryExtensionsArgs, 'first'>>;
   findExtension?: Resolver<Maybe<ResolversTypes['Extension']>, ParentType, ContextType, RequireFields<QueryFindExtensionArgs, 'pbx'>>;
   group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType, RequireFields<QueryGroupArgs, 'id'>>;
-  groups?: Resolver<Array<ResolversTypes['Group']>, ParentType, ContextType, Partial<QueryGroupsArgs>>;
+  groups?: Resolver<Maybe<Array<ResolversTypes['Group']>>, ParentType, ContextType, Partial<QueryGroupsArgs>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   pbx?: Resolver<Maybe<ResolversTypes['Pbx']>, ParentType, ContextType, RequireFields<QueryPbxArgs, 'id'>>;
   pbxes?: Resolver<Array<ResolversTypes['Pbx']>, ParentType, ContextType>;

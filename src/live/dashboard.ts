@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { build } from 'esbuild';
+import type { RequestRecord } from '../server/http/request.ts';
+import { noteErrorCode } from '../server/http/request.ts';
+import { requestError, sendError } from '../server/http/respond.ts';
+
+/** The paths the page is served on. */
+export const DASHBOARD_PATHS = ['/dashboard', '/dashboard/', '/dashboard/app.js', '/dashboard/app.css'] as const;
 
 /** The page's sources (web/dashboard/ at the project root, from src/ or dist/ alike). */
 const WEB_DIR = new URL('../../web/dashboard/', import.meta.url);
@@ -39,6 +45,15 @@ export class DashboardAssets {
       p.catch(() => this.#static.delete(name));
     }
     return p;
+  }
+
+  /** The route of one of DASHBOARD_PATHS (the gateway's route table): GET and HEAD only. */
+  async route(path: string, req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      noteErrorCode(record, sendError(res, 405, requestError('BAD_REQUEST', 'the dashboard is read with GET'), { allow: 'GET, HEAD' }));
+      return;
+    }
+    await this.serve(path, res);
   }
 
   /** Serves `/dashboard`, `/dashboard/app.js` and `/dashboard/app.css`; false for any other path. */

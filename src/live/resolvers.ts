@@ -14,6 +14,8 @@ export interface LiveSession {
   hub: LiveHub;
   /** Drops the subscriber's socket (it could not keep up). */
   dropSlowClient(): void;
+  /** A fresh request context for this subscription (one per event, as one per HTTP request). */
+  newContext(): GatewayContext;
 }
 
 /** A subscription's context: a request context (createContext) plus its live session. */

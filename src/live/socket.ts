@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import {
   createSourceEventStream, execute, getOperationAST, GraphQLError, parse, specifiedRules, validate,
-  type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule,
+  type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { useServer } from 'graphql-ws/use/ws';
@@ -9,14 +9,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SourceAdapter } from '../core/adapter.ts';
 import type { AppConfig } from '../core/config.ts';
 import { formatError } from '../core/errors.ts';
-import type { GlobalIds } from '../core/ids.ts';
 import type { CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
 import { newRequestScope } from '../core/request-scope.ts';
 import type { Stores } from '../core/stores.ts';
-import { createContext, type GatewayContext } from '../server/context.ts';
-import type { PageHints } from '../server/page-hints.ts';
-import type { ApiKeys, Caller } from '../server/security.ts';
+import type { GatewayContext } from '../server/context.ts';
+import type { ContextFactory } from '../server/graphql.ts';
+import { ApiKeys, operationLimits, type Caller } from '../server/security.ts';
 import { LiveHub } from './hub.ts';
 import type { LiveContext } from './resolvers.ts';
 
@@ -28,17 +27,11 @@ export interface LiveDeps {
   schema: GraphQLSchema;
   /** Every configured source. */
   sources: readonly SourceAdapter[];
-  /** API keys (the same as HTTP). */
-  keys: ApiKeys;
-  /** Validation rules of every operation (graphql-armor's limits). */
-  validationRules: readonly ValidationRule[];
-  /** The gateway's global id encoder. */
-  ids: GlobalIds;
-  /** The gateway's page hints. */
-  pageHints: PageHints;
+  /** Builds a request's context, as for an HTTP request (the upgrade request stands for it). */
+  makeContext: ContextFactory;
   /** Leases and the change feed. */
   stores: Stores;
-  /** Configuration (sources' watch intervals, socket limits). */
+  /** Configuration (API keys, operation limits, sources' watch intervals, socket limits). */
   config: AppConfig;
   /** Logger. */
   logger: Logger;
@@ -127,7 +120,10 @@ export function attachLive(deps: LiveDeps): Live {
     defaultIntervalMs: 5000,
     intervals: new Map(config.sources.map((s) => [s.id, s.watchIntervalMs ?? 5000])),
   });
-  const rules = [...specifiedRules, ...deps.validationRules];
+  // The same keys, scopes, source lists and operation limits as HTTP.
+  const keys = new ApiKeys(config.apiKeys);
+  const operation = operationLimits(config.limits, config.server.production);
+  const rules = [...specifiedRules, ...operation.validationRules];
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: config.server.bodyLimitBytes });
   // Each event's answers, per document and per API key with its variables: subscribers asking the
   // same thing with the same key get one execution (its loaders, its vendor calls) and one answer.
@@ -141,7 +137,7 @@ export function attachLive(deps: LiveDeps): Live {
     if (known) return known;
     let checked: DocumentNode | readonly GraphQLError[];
     try {
-      const document = parse(query, { maxTokens: config.limits.maxTokens });
+      const document = parse(query, operation.parseOptions);
       const errors = validate(schema, document, rules);
       checked = errors.length > 0 ? errors : document;
     } catch (err) {
@@ -152,11 +148,17 @@ export function attachLive(deps: LiveDeps): Live {
     return checked;
   }
 
-  /** One event executed for one subscription, in a fresh request context, as a query is. */
+  /**
+   * One event executed for one subscription, in a fresh request context, as a query is. Its errors
+   * come out public (formatError), the errors filed beside the data (ctx.errors) after the
+   * executor's own, as an HTTP answer has them.
+   */
   async function runEvent(args: ExecutionArgs, base: LiveContext, event: unknown): Promise<ExecutionResult> {
-    const ctx: LiveContext = Object.assign(createContext(deps.sources, base.caller, newRequestScope(), base.requestId, deps.ids, deps.pageHints), { live: base.live });
+    const ctx: LiveContext = Object.assign(base.live!.newContext(), { live: base.live });
     const result = await execute({ ...args, rootValue: event, contextValue: ctx });
-    return withPartialErrors(result, ctx);
+    if (!result.errors && ctx.errors.size === 0) return result;
+    const errors = [...formatted(result.errors ?? []), ...ctx.errors.formatted()];
+    return { ...result, errors: errors as never };
   }
 
   /** The event's answer for this subscription: shared with every subscription that asks the same. */
@@ -181,17 +183,14 @@ export function attachLive(deps: LiveDeps): Live {
     return result;
   }
 
-  /** Adds the errors of the event's partial answers, as HTTP answers do (server/app.ts). */
-  function withPartialErrors(result: ExecutionResult, ctx: LiveContext): ExecutionResult {
-    if (ctx.partialErrors.length === 0) return result;
-    const extra = ctx.partialErrors.map(({ error, path, node }) => new GraphQLError(error.message, { ...(node ? { nodes: [node] } : {}), path: [...path], originalError: error }));
-    return { ...result, errors: [...(result.errors ?? []), ...extra] };
-  }
-
   /** graphql-js subscribe, with each event executed in its own context. */
   async function subscribe(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
     const stream = await createSourceEventStream(args);
-    if (!(Symbol.asyncIterator in (stream as object))) return stream as ExecutionResult;
+    if (!(Symbol.asyncIterator in (stream as object))) {
+      // Refused before any event (an unknown source, the cap): its errors made public here.
+      const refused = stream as ExecutionResult;
+      return refused.errors ? { ...refused, errors: formatted(refused.errors) as never } : refused;
+    }
     const source = stream as AsyncIterableIterator<unknown>;
     const base = args.contextValue as LiveContext;
     // An iterator object, not an async generator: a generator's return() waits for the pending
@@ -224,7 +223,7 @@ export function attachLive(deps: LiveDeps): Live {
       // The socket runs subscriptions only; nothing else reaches execute.
       execute: () => ({ errors: [new GraphQLError('only subscriptions are served over the socket')] }),
       async onConnect(ctx) {
-        const caller = deps.keys.authenticate(presentedHeaders(ctx.connectionParams, ctx.extra.request));
+        const caller = keys.authenticate(presentedHeaders(ctx.connectionParams, ctx.extra.request));
         if (!caller) return false;
         (ctx.extra as SocketExtra).caller = caller;
         return true;
@@ -241,9 +240,12 @@ export function attachLive(deps: LiveDeps): Live {
         }
         if (!caller.scopes.has('read')) return [new GraphQLError('this API key lacks the read scope', { extensions: { code: 'FORBIDDEN' } })];
         const socket = ctx.extra.socket;
-        const base: LiveContext = createContext(deps.sources, caller, newRequestScope(), `ws:${id}`, deps.ids, deps.pageHints);
+        const request = ctx.extra.request;
+        const newContext = () => deps.makeContext(request, caller, newRequestScope(), `ws:${id}`);
+        const base: LiveContext = newContext();
         base.live = {
           hub,
+          newContext,
           // A reset, not a close frame: a client that cannot take more data would not read it either.
           dropSlowClient: () => socket.terminate(),
         };
@@ -256,7 +258,8 @@ export function attachLive(deps: LiveDeps): Live {
           socket.terminate();
           return;
         }
-        return result.errors ? { ...result, errors: formatted(result.errors) } : (result as never);
+        // Errors were made public when the event ran (runEvent), or by onError before it.
+        return result as never;
       },
       onError: (_ctx, _id, _payload, errors) => formatted(errors),
     },

@@ -184,7 +184,7 @@ export class SourceWatcher {
     const wanted = (number: string) => watched === 'all' || watched.has(number);
     if (source.listCarries.has('STATUS')) {
       // The watcher sets how fresh status is: a list kept by the adapter would age it by its own time.
-      source.clearCache?.();
+      source.forget();
       const all = await listAll(source);
       return all.filter((e) => e.status && wanted(e.number)).map((e) => ({ ext: e, status: e.status! }));
     }

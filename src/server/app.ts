@@ -1,29 +1,28 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { finished } from 'node:stream';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { getLocation, type SourceLocation } from 'graphql';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { SourceAdapter } from '../core/adapter.ts';
 import type { AppConfig } from '../core/config.ts';
-import { formatError } from '../core/errors.ts';
+import { PbxError } from '../core/errors.ts';
 import { GlobalIds } from '../core/ids.ts';
-import { createSourceHttp, type CallObserver } from '../core/http.ts';
+import type { CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
-import { newRequestScope } from '../core/request-scope.ts';
 import { createMemoryStores, type Stores } from '../core/stores.ts';
-import type { BaseSourceConfig, VendorModule } from '../core/vendor-module.ts';
-import { createContext, releaseContext, type GatewayContext } from './context.ts';
+import type { VendorModule } from '../core/vendor-module.ts';
+import { createAdapters } from './adapters.ts';
+import { Gatekeeper } from './auth.ts';
+import { createContext } from './context.ts';
+import { createApollo, serveGraphQL, type ContextFactory } from './graphql.ts';
+import { newRequestRecord, noteErrorCode, type RequestRecord } from './http/request.ts';
+import { requestError, sendError, sendJson } from './http/respond.ts';
+import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { PageHints } from './page-hints.ts';
-import { createMetrics } from './metrics.ts';
+import { logRequest } from './request-log.ts';
 import { buildSchema } from './schema.ts';
-import { jitExecutor } from './jit.ts';
-import { ApiKeys, operationLimits, RateLimiter, scopePlugin } from './security.ts';
-import { DashboardAssets } from '../live/dashboard.ts';
-import { attachLive, liveObserver, subscriptionsOverHttpPlugin, type Live } from '../live/socket.ts';
+import { DASHBOARD_PATHS, DashboardAssets } from '../live/dashboard.ts';
+import { attachLive, liveObserver, type Live } from '../live/socket.ts';
+
+export { createAdapters } from './adapters.ts';
 
 /** What the gateway is built from. */
 export interface GatewayDeps {
@@ -45,135 +44,27 @@ export interface Gateway {
   url: string;
   /** The port it listens on. */
   port: number;
+  /** The port /metrics is served on when `server.metricsPort` moves it off the API's port. */
+  metricsPort?: number | undefined;
   /** The source adapters, in configuration order. */
   sources: readonly SourceAdapter[];
   /** Stops accepting requests, drains the in-flight ones, closes vendor sockets. */
   stop(): Promise<void>;
 }
 
-/** Builds one adapter per configured source through its vendor's factory. */
-export function createAdapters(sources: readonly BaseSourceConfig[], deps: Pick<GatewayDeps, 'vendors' | 'logger' | 'observer'>): SourceAdapter[] {
-  return sources.map((cfg) => {
-    const mod = deps.vendors.get(cfg.vendor);
-    if (!mod) throw new Error(`no vendor module for ${cfg.vendor}`);
-    const logger = deps.logger.child({ source: cfg.id, vendor: cfg.vendor });
-    return mod.createAdapter(cfg, {
-      logger,
-      // The breaker and the answer memo are the source's config, not the vendor's: adapters never see them.
-      createHttp: (opts) =>
-        createSourceHttp({
-          ...opts,
-          logger,
-          ...(cfg.breaker ? { breaker: cfg.breaker } : {}),
-          ...(cfg.answerMemoBytes !== undefined ? { answerMemoBytes: cfg.answerMemoBytes } : {}),
-          ...(deps.observer ? { observer: deps.observer } : {}),
-        }),
-    });
-  });
-}
-
-/** Adds the errors of sources that failed inside a list (which kept its other data) to the answer. */
-const partialErrorsPlugin: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind !== 'single' || contextValue.partialErrors.length === 0) return;
-        // Built field by field, in the order graphql-js formats an error (see shaped() in core/errors.ts).
-        const extra = contextValue.partialErrors.map(({ error, path, node }) => {
-          const out: { message: string; locations?: SourceLocation[]; path?: (string | number)[]; extensions?: Record<string, unknown> } = { message: error.message };
-          if (node?.loc) out.locations = [getLocation(node.loc.source, node.loc.start)];
-          out.path = [...path];
-          out.extensions = error.pbx ? { code: error.code, pbx: error.pbx } : { code: error.code };
-          return out;
-        });
-        response.body.singleResult.errors = [...(response.body.singleResult.errors ?? []), ...extra];
-      },
-    };
-  },
-};
-
-/** With `server.debug`, each answer reports its vendor calls per source in `extensions.vendorCalls`. */
-const vendorCallsPlugin: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind !== 'single') return;
-        // Object.assign, not a spread with a field after it (see shaped() in core/errors.ts).
-        response.body.singleResult.extensions = Object.assign({}, response.body.singleResult.extensions, {
-          vendorCalls: Object.fromEntries(contextValue.scope.vendorCalls),
-        });
-      },
-    };
-  },
-};
-
-/** Hands the context Apollo's response object, so releaseContext can let go of the answer tree. */
-const releasePlugin: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart({ contextValue, response }) {
-    contextValue.meta.response = response;
-  },
-};
-
-/** Records the operation name for the request log line. */
-const operationNamePlugin: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, request, contextValue }) {
-        contextValue.meta.operationName = operation?.name?.value ?? request.operationName ?? null;
-      },
-    };
-  },
-};
-
 /**
- * The request body as text, or null past `limit` bytes (the rest is read and dropped, so the 413
- * answer still goes out on a usable connection). Plain stream events: an async iterator costs a
- * promise per chunk, on every request's path to the vendors.
+ * Where a browser opening `/` is sent. Sandbox (the landing page of /graphql) until the gateway
+ * serves a page of its own; one constant, so pointing it elsewhere is a one-line change.
  */
-function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      done();
-      req.resume();
-      resolve(null);
-    };
-    const onEnd = () => {
-      done();
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-    };
-    const onError = (err: Error) => {
-      done();
-      reject(err);
-    };
-    const done = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
-}
+export const BROWSER_HOME = '/graphql';
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
+/** Operator endpoints: neither logged nor counted in the request metrics. */
+const QUIET_PATHS = new Set(['/health', '/metrics']);
 
-const refuse = (res: http.ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+/** Answers one request to a path; it notes the caller and error codes on `record` for the log. */
+export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord) => Promise<void> | void;
 
-/** Starts Apollo Server as a Federation 2 subgraph on plain node:http, with /health. */
+/** Starts Apollo Server as a Federation 2 subgraph on plain node:http, with /health and /metrics. */
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { config, logger } = deps;
   const metrics = createMetrics();
@@ -183,162 +74,151 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   let live: Live | undefined;
   const observer = liveObserver(deps.observer ?? metrics, () => live);
   const sources = createAdapters(config.sources, { ...deps, observer });
-  const keys = new ApiKeys(config.apiKeys);
-  const limiter = new RateLimiter(config.rateLimit.capacity, config.rateLimit.refillPerSecond);
-  const limits = operationLimits(config.limits, config.server.production);
+  const gatekeeper = new Gatekeeper(config.apiKeys, config.rateLimit);
   const ids = new GlobalIds();
   const pageHints = new PageHints();
+  const schema = buildSchema();
   const httpServer = http.createServer();
-  const jit = config.server.executor === 'jit' ? jitExecutor(buildSchema()) : undefined;
-  const apollo = new ApolloServer<GatewayContext>({
-    ...(jit ? { gateway: jit.gateway } : { schema: buildSchema() }),
-    csrfPrevention: true,
-    // main.ts owns SIGTERM/SIGINT (it also stops the demo simulators); two handlers would race.
-    stopOnTerminationSignals: false,
-    allowBatchedHttpRequests: false,
-    introspection: config.server.introspection,
-    formatError,
-    // Apollo pretty-prints answers by default; compact JSON is smaller and cheaper to write.
-    stringifyResult: jit ? jit.stringifyResult : (value) => JSON.stringify(value),
-    includeStacktraceInErrorResponses: false,
-    validationRules: limits.validationRules,
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      // Both hook every field resolver (Apollo then wraps the whole schema): ~20 % of a dashboard
-      // query's CPU. No type uses @cacheControl; federated traces (ftv1) are opt-in by config.
-      ApolloServerPluginCacheControlDisabled(),
-      ...(config.server.federatedTracing ? [] : [ApolloServerPluginInlineTraceDisabled()]),
-      config.server.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
-      ...limits.plugins,
-      scopePlugin,
-      subscriptionsOverHttpPlugin,
-      operationNamePlugin,
-      partialErrorsPlugin,
-      releasePlugin,
-      ...(config.server.debug ? [vendorCallsPlugin] : []),
-    ],
-  });
-  await apollo.start();
-  live = attachLive({ httpServer, schema: buildSchema(), sources, keys, validationRules: limits.validationRules, ids, pageHints, stores, config, logger });
-  const dashboard = new DashboardAssets();
+  const apollo = await createApollo(config, schema, httpServer);
+  /** Cleanups run by stop() after Apollo has drained, in order (features attached below add theirs). */
+  const onStop: (() => Promise<void>)[] = [];
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<{ caller?: string | undefined; log?: { operationName: string | null; vendorCalls: Record<string, number> } | undefined }> {
+  // The one place request headers reach the context (features that read one, e.g. Idempotency-Key, add it here).
+  const makeContext: ContextFactory = (_req, caller, scope, requestId) => createContext(sources, caller, scope, requestId, ids, pageHints);
+
+  const graphqlRoute: RouteHandler = async (req, res, record) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/health') {
-      sendJson(res, 200, { status: 'ok' });
-      return {};
-    }
-    if (url.pathname === '/metrics') {
-      const text = await metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      res.end(text);
-      return {};
-    }
-    if (req.method === 'GET' && url.pathname.startsWith('/dashboard') && (await dashboard.serve(url.pathname, res))) return {};
-    if (url.pathname !== '/graphql' && url.pathname !== '/') {
-      sendJson(res, 404, { error: 'not found' });
-      return {};
-    }
+    const plainGet = req.method === 'GET' && !url.searchParams.has('query');
     // A browser opening the page needs no key: the landing page holds no data (and is off in production).
-    const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query');
-    const caller = wantsPage ? null : keys.authenticate(req.headers);
-    if (!wantsPage && !caller) {
-      refuse(res, 401, 'UNAUTHENTICATED', 'a valid API key is required (Authorization: Bearer <key> or x-api-key)', { 'www-authenticate': 'Bearer' });
-      return {};
-    }
-    if (caller) {
-      const wait = limiter.take(keys.enabled ? `key:${caller.name}` : `ip:${req.socket.remoteAddress ?? ''}`);
-      if (wait > 0) {
-        refuse(res, 429, 'RATE_LIMITED', 'too many requests for this API key', { 'retry-after': String(wait) });
-        return { caller: caller.name };
+    if (plainGet && (req.headers.accept ?? '').includes('text/html')) {
+      if (url.pathname !== BROWSER_HOME) {
+        res.writeHead(302, { location: BROWSER_HOME });
+        res.end();
+        return;
+      }
+      if (config.server.landingPage) {
+        await serveGraphQL(apollo, req, res, record, { name: 'anonymous', scopes: new Set(), sources: new Set() }, { bodyLimitBytes: config.server.bodyLimitBytes, makeContext });
+        return;
       }
     }
-    const raw = await readBody(req, config.server.bodyLimitBytes);
-    if (raw === null) {
-      refuse(res, 413, 'BAD_REQUEST', 'request body too large');
-      return { caller: caller?.name };
+    if (plainGet) {
+      noteErrorCode(record, sendError(res, 400, requestError('BAD_REQUEST', 'this is the pbx-graph GraphQL endpoint: POST /graphql with a JSON body {"query": "{ pbxes { id name } }"}')));
+      return;
     }
-    const headers = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    let body: unknown = raw;
-    if ((headers.get('content-type') ?? '').includes('application/json') && raw !== '') {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        refuse(res, 400, 'BAD_REQUEST', 'malformed JSON body');
-        return { caller: caller?.name };
-      }
-    }
-    const scope = newRequestScope();
-    let ctx: GatewayContext | undefined;
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-      context: async () => {
-        ctx = createContext(sources, caller ?? { name: 'anonymous', scopes: new Set(), sources: new Set() }, scope, requestId, ids, pageHints);
-        return ctx;
-      },
-    });
-    for (const [k, v] of result.headers) res.setHeader(k, v);
-    res.statusCode = result.status ?? 200;
-    if (result.body.kind === 'complete') {
-      res.end(result.body.string);
-    } else {
-      for await (const chunk of result.body.asyncIterator) res.write(chunk);
-      res.end();
-    }
-    const log = ctx ? { operationName: ctx.meta.operationName, vendorCalls: Object.fromEntries(ctx.scope.vendorCalls) } : undefined;
-    if (ctx) releaseContext(ctx);
-    return { caller: caller?.name, log };
-  }
+    const caller = gatekeeper.admit(req, res, record);
+    if (!caller) return;
+    await serveGraphQL(apollo, req, res, record, caller, { bodyLimitBytes: config.server.bodyLimitBytes, makeContext });
+  };
 
-  httpServer.on('request', (req, res) => {
-    const started = performance.now();
-    const header = req.headers['x-request-id'];
-    const requestId = typeof header === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(header) ? header : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    handle(req, res, requestId)
-      .then(({ caller, log }) => {
-        if (req.url === '/health' || req.url === '/metrics') return;
-        // Logged once the answer has left (or the client went away): a large answer reaches the
-        // kernel over several turns of the event loop, and a log line written in between delays
-        // its last bytes. The duration is then the whole answer's.
-        finished(res, () =>
-          logger.info(
-            {
-              requestId,
-              key: caller ?? null,
-              operation: log?.operationName ?? null,
-              status: res.statusCode,
-              vendorCalls: log?.vendorCalls ?? {},
-              durationMs: Math.round((performance.now() - started) * 10) / 10,
-            },
-            'request',
-          ),
-        );
-      })
+  const metricsRoute = metricsEndpoint(metrics, {
+    token: config.server.metricsToken,
+    // On the API's own port, /metrics is as private as the API: a key, or the metrics token.
+    gatekeeper: config.server.metricsPort === undefined && gatekeeper.keysEnabled ? gatekeeper : undefined,
+  });
+
+  /** Paths served, by exact path. */
+  const routes = new Map<string, RouteHandler>([
+    ['/health', (_req, res) => sendJson(res, 200, { status: 'ok' })],
+    ['/graphql', graphqlRoute],
+    ['/', graphqlRoute],
+  ]);
+  // With its own port, /metrics is not served on the API's at all.
+  if (config.server.metricsPort === undefined) routes.set('/metrics', metricsRoute);
+
+  // Features that share this HTTP server attach here: routes.set(path, handler) for a page
+  // (e.g. /dashboard), httpServer.on('upgrade', ...) for WebSockets on /graphql (with schema and
+  // makeContext), and onStop.push(...) for what they must close.
+  const dashboard = new DashboardAssets();
+  for (const path of DASHBOARD_PATHS) routes.set(path, (req, res, record) => dashboard.route(path, req, res, record));
+  live = attachLive({ httpServer, schema, sources, makeContext, stores, config, logger });
+
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const record = newRequestRecord(req);
+    res.setHeader('x-request-id', record.requestId);
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    const route = routes.get(path);
+    record.quiet = QUIET_PATHS.has(path);
+    if (!record.quiet) metrics.onRequestStart();
+    logRequest(logger, res, record, (durationMs) =>
+      metrics.onRequestEnd({ operation: record.operation, status: res.statusCode, errorCodes: record.errorCodes, durationMs }),
+    );
+    Promise.resolve()
+      .then(() => (route ? route(req, res, record) : noteErrorCode(record, sendError(res, 404, new PbxError('NOT_FOUND', `no such path: try POST /graphql`)))))
       .catch((err: unknown) => {
-        logger.error({ requestId, err: err instanceof Error ? err.name : 'error' }, 'request failed');
-        if (!res.headersSent) refuse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+        logger.error({ requestId: record.requestId, err: err instanceof Error ? err.name : 'error' }, 'request failed');
+        if (!res.headersSent) noteErrorCode(record, sendError(res, 500, err));
         else res.end();
       });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.server.port, config.server.host, () => resolve());
-  });
-  const { port } = httpServer.address() as AddressInfo;
+  const port = await listen(httpServer, config.server.port, config.server.host);
+  let metricsServer: http.Server | undefined;
+  let metricsPort: number | undefined;
+  if (config.server.metricsPort !== undefined) {
+    metricsServer = http.createServer((req, res) => {
+      const record = newRequestRecord(req);
+      if ((req.url ?? '/').split('?', 1)[0] !== '/metrics') {
+        sendError(res, 404, new PbxError('NOT_FOUND', 'this port serves /metrics only'));
+        return;
+      }
+      Promise.resolve(metricsRoute(req, res, record)).catch(() => {
+        if (!res.headersSent) sendError(res, 500, new Error('metrics failed'));
+      });
+    });
+    metricsPort = await listen(metricsServer, config.server.metricsPort, config.server.host);
+  }
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
   return {
     url: `http://${host}:${port}/graphql`,
     port,
+    metricsPort,
     sources,
     async stop() {
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       // Upgraded sockets are not the HTTP server's to drain: they close first.
       await live?.close();
       await apollo.stop();
+      for (const fn of onStop) await fn();
       await Promise.all(sources.map((s) => s.close()));
       if (!deps.stores) await stores.close();
     },
+  };
+}
+
+/** Listens on `port` (0 picks one) and answers the port bound. */
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * /metrics: open when nothing protects it; with a token, `Authorization: Bearer <token>`; with the
+ * gatekeeper (API keys configured, no separate port), any valid API key or the token.
+ */
+function metricsEndpoint(metrics: GatewayMetrics, opts: { token: string | undefined; gatekeeper: Gatekeeper | undefined }): RouteHandler {
+  const tokenDigest = opts.token === undefined ? undefined : createHash('sha256').update(opts.token).digest();
+  const tokenMatches = (req: http.IncomingMessage): boolean => {
+    if (!tokenDigest) return false;
+    const auth = req.headers['authorization'];
+    const presented = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : '';
+    return timingSafeEqual(createHash('sha256').update(presented).digest(), tokenDigest);
+  };
+  return async (req, res, record) => {
+    if (tokenDigest || opts.gatekeeper) {
+      const allowed = tokenMatches(req) || (opts.gatekeeper?.authenticates(req) ?? false);
+      if (!allowed) {
+        sendError(res, 401, requestError('UNAUTHENTICATED', '/metrics needs the metrics token or an API key (Authorization: Bearer <token>)'), { 'www-authenticate': 'Bearer' });
+        return;
+      }
+    }
+    const text = await metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(text);
   };
 }

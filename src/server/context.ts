@@ -1,10 +1,9 @@
-import type { FieldNode } from 'graphql';
 import type { SourceAdapter } from '../core/adapter.ts';
-import type { PbxError } from '../core/errors.ts';
 import type { GlobalIds } from '../core/ids.ts';
 import type { PageHints } from './page-hints.ts';
 import { Loaders } from '../core/loaders.ts';
 import type { RequestScope } from '../core/request-scope.ts';
+import { RequestErrors } from './request-errors.ts';
 import type { Caller } from './security.ts';
 
 /** The sources one request may see, in configuration order. */
@@ -40,17 +39,15 @@ export interface GatewayContext {
   meta: {
     /** The operation's name, for the request log. */
     operationName: string | null;
+    /** The operation's type (query, mutation, subscription), for the request metrics. */
+    operationType?: string | null;
+    /** The public error codes of the answer, for the request log and metrics. */
+    errorCodes?: string[];
     /** Apollo's response of this request (its answer tree), let go of once the answer is written. */
     response?: { body?: unknown };
   };
-  /** Per field (a resolver's token, or the field's name), the sources already reported as unsupported in this request. */
-  reported: Map<object | string, Set<string>>;
-  /**
-   * Errors filed beside the executor's own: sources that failed while others answered (a list field
-   * keeps its data), and the fields of Extension rows resolved ahead (server/rows.ts). `node` is the
-   * field in the document, for the error's location.
-   */
-  partialErrors: { error: PbxError; path: ReadonlyArray<string | number>; node?: FieldNode }[];
+  /** The one way to file an error beside the data from anywhere in the request (unsupported ones de-duplicated). */
+  errors: RequestErrors;
   /** Each `_entities` representation's index (its rows' error paths), set by the `_entities` field. */
   entityIndex?: WeakMap<object, number>;
   /** The gateway's encoder of global ids (shared by its requests: ids are the same for every caller). */
@@ -74,8 +71,7 @@ export function createContext(all: readonly SourceAdapter[], caller: Caller, sco
     caller,
     requestId,
     meta: { operationName: null },
-    reported: new Map(),
-    partialErrors: [],
+    errors: new RequestErrors(),
     ids,
     nodeTypes: new WeakMap(),
     pageHints,
@@ -85,17 +81,14 @@ export function createContext(all: readonly SourceAdapter[], caller: Caller, sco
 /**
  * Lets go of what a request holds once its answer is written: its answer tree, loaders and remembered
  * vendor records. Apollo's gateway interface (how graphql-jit runs, server/jit.ts) builds each
- * request an object with its own getter and setter (makeGatewayGraphQLRequestContext); V8 gives each
- * such object a hidden class of its own, which stays in old space until the next full collection and,
- * through the accessors' closures, keeps the whole request reachable for every scavenge in between.
- * Every request was copied and promoted (8.6 to 10 MB per scavenge with the dashboard at 10 req/s,
- * 20 to 33 ms pauses); emptied, what stays pinned is a shell (bench/NOTES.md).
+ * request an object with accessors of its own, which V8 keeps in old space until the next full
+ * collection; through their closures the whole request would stay reachable and be copied by every
+ * young-generation collection in between, so it is emptied here and only a shell stays pinned.
  */
 export function releaseContext(ctx: GatewayContext): void {
   if (ctx.meta.response) ctx.meta.response.body = undefined;
   ctx.meta.response = undefined;
   ctx.loaders.release();
-  ctx.reported.clear();
-  ctx.partialErrors.length = 0;
+  ctx.errors.clear();
   ctx.scope.inflight.clear();
 }

@@ -27,8 +27,8 @@ type Run = (context: unknown, variables: Record<string, unknown>) => Promise<Exe
 /**
  * Executes operations with graphql-jit instead of graphql-js: each distinct operation is compiled
  * once into a JavaScript function (kept in a bounded LRU keyed by Apollo's query hash and operation
- * name) and then runs without graphql-js's per-field interpretation. A 250-row dashboard is
- * thousands of field completions, and this is where most of a query's CPU went (bench/RESULTS.md).
+ * name) and then runs without graphql-js's per-field interpretation: a dashboard is thousands of
+ * field completions, and interpreting them is where most of a query's CPU goes (bench/RESULTS.md).
  *
  * A query with several root fields (a dashboard asks each source under its own alias) runs as one
  * compiled operation per root field, all started in the same turn, so the loaders batch exactly as
@@ -183,10 +183,9 @@ export function splitRootFields(document: DocumentNode, operation: OperationDefi
  * graphql-js errors with the same message, path, locations and original error.
  */
 function asGraphQLError(e: GraphQLError): GraphQLError {
-  // GraphQLError's constructor captures a stack (`super(message)`) and then replaces it with the
-  // original error's; on Node 20 replacing a captured stack formats it first, through node's
-  // prepareStackTrace, at 10 frames (about 0.1 ms per error in a profile of Q4). No frames,
-  // nothing to format: the stack the error ends up with is the original's either way.
+  // GraphQLError's constructor captures a stack and then replaces it with the original error's, and
+  // on Node 20 replacing a captured stack formats it first: with no frames there is nothing to
+  // format, and the stack the error ends up with is the original's either way.
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   let g: GraphQLError;

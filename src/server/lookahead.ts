@@ -2,43 +2,61 @@ import {
   getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType, isObjectType, Kind, type FieldNode, type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
-import type { LoaderKind } from '../core/loaders.ts';
+import { LOADED_FIELDS, loadedField, loadOf, nextOf, type LoadedFieldDeclaration, type LoadedFieldName, type LoaderKind } from '../core/fields.ts';
 import type { Capability, Extension } from '../domain/types.ts';
+import type { UnsupportedField } from './request-errors.ts';
 
 /**
- * An Extension field served through a loader when the record lacks it: which loader, which
- * capability it needs, and when a record lacks it. The rows (server/rows.ts) and the connection's
- * prefetch read this one table, so both load exactly the same keys.
+ * An Extension field served through a loader when the record lacks it, as core/fields.ts declares
+ * it: which loader, which capability it needs, and when a record lacks it. The rows
+ * (server/rows.ts) and the connection's prefetch (server/prefetch.ts) read this one table, so both
+ * load exactly the same keys.
  */
 export interface LoadedField {
+  /** Schema field name. */
+  name: LoadedFieldName;
   /** The loader kind. */
   kind: LoaderKind;
   /** The capability a source needs for it (without it: null plus UNSUPPORTED_BY_VENDOR, no call). */
   capability: Capability;
+  /** The field as UNSUPPORTED_BY_VENDOR errors name it and are de-duplicated by. */
+  unsupported: UnsupportedField;
+  /** What the record carries of it: undefined when its row must load it, null when the vendor withheld it. */
+  carried(e: Extension): unknown;
   /** True when the record does not carry it, so its row loads it. */
   lacks(e: Extension): boolean;
   /** The loader kind its values are keys of, when the row loads those next (group ids: groups). */
-  next?: LoaderKind;
+  next: LoaderKind | undefined;
+  /** The part of the loaded value the field answers, if not all of it. */
+  pick: ((value: unknown) => unknown) | undefined;
 }
 
-const status: LoadedField = { kind: 'status', capability: 'STATUS', lacks: (e) => e.status === undefined };
+const notCarried = (): undefined => undefined;
 
-/** Extension fields a list record may lack, by schema field name. */
-export const LOADED_FIELDS = {
-  status,
-  statusDetail: status,
-  devices: { kind: 'devices', capability: 'DEVICES', lacks: (e) => e.devices === undefined },
-  queues: { kind: 'queues', capability: 'QUEUES', lacks: (e) => e.queues === undefined },
-  // A row loads the group ids first; the groups themselves follow from those.
-  groups: { kind: 'extensionGroupIds', capability: 'GROUPS', lacks: (e) => e.groupIds === undefined || e.groupIds === null, next: 'group' },
-} as const satisfies Record<string, LoadedField>;
+/** The loaded fields of Extension, by schema field name (derived from core/fields.ts). */
+export const LOADED = Object.fromEntries(
+  (Object.entries(LOADED_FIELDS) as [LoadedFieldName, LoadedFieldDeclaration][]).map(([name, decl]): [LoadedFieldName, LoadedField] => {
+    const load = loadOf(decl.load);
+    // Every kind an Extension field loads is gated by a capability.
+    if (!load.capability) throw new Error(`loader kind ${decl.load} of Extension.${name} names no capability`);
+    const carried = load.carried ?? notCarried;
+    return [
+      name,
+      {
+        name,
+        kind: decl.load,
+        capability: load.capability,
+        unsupported: { name: `Extension.${name}`, what: load.what },
+        carried,
+        lacks: (e) => carried(e) === undefined,
+        next: nextOf(decl.load),
+        pick: decl.pick as ((value: unknown) => unknown) | undefined,
+      },
+    ];
+  }),
+) as { readonly [F in LoadedFieldName]: LoadedField };
 
-/** The names of the loaded fields. */
-export type LoadedFieldName = keyof typeof LOADED_FIELDS;
-
-/** The loaded field of that name, if it is one. */
-export const loadedField = (name: string): LoadedField | undefined =>
-  Object.prototype.hasOwnProperty.call(LOADED_FIELDS, name) ? (LOADED_FIELDS as Record<string, LoadedField>)[name] : undefined;
+export type { LoadedFieldName };
 
 /** Where one field asked of an Extension appears in the answer, relative to the Extension's producer. */
 export interface Occurrence {
@@ -55,7 +73,7 @@ export type RowSelection = ReadonlyMap<LoadedFieldName, readonly Occurrence[]>;
 
 /**
  * What a selection asks of the Extensions a field produces, through fragments and honouring
- * @skip/@include: the loaded fields (LOADED_FIELDS) and where each appears. `through` names the
+ * @skip/@include: the loaded fields (LOADED) and where each appears. `through` names the
  * fields between the producer and the Extension (`['edges', 'node']` for a connection; none for a
  * field that is an Extension or a list of them). Fragments on a type other than Extension or an
  * abstract type of it (`node(id:) { ... on Group { ... } }`) are left out: nothing is loaded for them.

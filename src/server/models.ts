@@ -1,18 +1,22 @@
-import type { Device, Extension, ExtensionStatus, Group, Queue, QueueMembership, StatusInfo, VoicemailSettings } from '../domain/types.ts';
+import type { LoadedFieldName, LoadedFieldValue } from '../core/fields.ts';
+import type { Device, Extension, Group, Queue, QueueMembership, VoicemailSettings } from '../domain/types.ts';
 
 /**
  * What resolvers pass between parent and child where the domain object alone is not enough (a
  * global id needs the source id). Codegen `mappers` point the schema types here.
  */
 
+/** The loaded fields of an Extension (core/fields.ts), as plain properties: null when failed, unsupported or not asked. */
+export type ExtensionLoadedFields = { [F in LoadedFieldName]?: LoadedFieldValue<F> | null };
+
 /**
  * An Extension as the executor reads it: the record, its global id and plain fields, and the loaded
  * fields the query asked for, resolved ahead by whatever field produced it (server/rows.ts). Those are
  * plain properties without resolvers: graphql-jit compiles them to property reads, where a resolver
- * costs a call, three closures and a resolve-info object per row and field (a 250-row dashboard asked
- * about 1,900 of them). Every other field's resolver reads `ext`.
+ * costs a call, closures and a resolve-info object per row and field. Every other field's resolver
+ * reads `ext` (server/record-fields.ts).
  */
-export interface ExtensionModel {
+export interface ExtensionModel extends ExtensionLoadedFields {
   /** The domain record. */
   ext: Extension;
   /** Global id. */
@@ -25,17 +29,10 @@ export interface ExtensionModel {
   name: string | null;
   /** True when the vendor withheld fields from this record. */
   restricted: boolean;
-  /** Live status, when asked (null: unknown, failed or unsupported). */
-  status?: ExtensionStatus | null;
-  /** Live status in detail, when asked. */
-  statusDetail?: StatusInfo | null;
-  /** Devices, when asked. */
-  devices?: Device[] | null;
-  /** Queue memberships, when asked. */
-  queues?: QueueMembership[] | null;
-  /** Groups, when asked. */
-  groups?: Group[] | null;
 }
+
+/** The properties every ExtensionModel has besides its loaded fields (the executor reads them as they are). */
+export const EXTENSION_MODEL_PROPERTIES = ['id', 'vendorId', 'number', 'name', 'restricted'] as const satisfies readonly (keyof ExtensionModel)[];
 
 /** A device (it carries its source, so its global id needs nothing more). */
 export type DeviceModel = Device;

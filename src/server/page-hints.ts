@@ -21,9 +21,24 @@ export class PageHints {
   /** @param max How many pages to remember. */
   constructor(private readonly max = 1000) {}
 
-  /** The key of one page of one source. */
-  static key(sourceId: string, search: string | undefined, first: number, after: string | undefined): string {
-    return JSON.stringify([sourceId, search ?? null, first, after ?? null]);
+  /**
+   * The key of one page of one source: the source and every argument that shapes the page (`first`
+   * and `after` as that source is asked them), in name order, so no argument can be left out of it.
+   */
+  static key(sourceId: string, args: Readonly<Record<string, unknown>>): string {
+    const named: [string, unknown][] = [];
+    for (const name of Object.keys(args).sort()) {
+      const value = args[name];
+      // An argument left out and one given as null ask the same page.
+      if (value !== undefined && value !== null) named.push([name, value]);
+    }
+    return JSON.stringify([sourceId, named]);
+  }
+
+  /** Forgets every page of one source (a write may have changed what its pages list). */
+  forgetSource(sourceId: string): void {
+    const prefix = `${JSON.stringify([sourceId]).slice(0, -1)},`;
+    for (const key of [...this.#pages.keys()]) if (key.startsWith(prefix)) this.#pages.delete(key);
   }
 
   /** The loads the last answer of this page led to, if remembered. */

@@ -2,13 +2,15 @@ import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { SourceAdapter } from '../core/adapter.ts';
 import { badInput, notFound, PbxError, unsupported } from '../core/errors.ts';
 import { decodeId, type GlobalId } from '../core/ids.ts';
-import type { LoaderKind, LoaderValues } from '../core/loaders.ts';
-import type { Capability, Extension, ExtensionDetailField } from '../domain/types.ts';
+import { GATED_FIELDS, LOADS } from '../core/fields.ts';
+import type { Capability, Extension } from '../domain/types.ts';
 import type { Resolvers } from '../generated/graphql.ts';
 import type { GatewayContext } from './context.ts';
 import { edgeCursor, extensionsConnection } from './connection.ts';
 import type { ExtensionModel, GroupModel, HealthModel, VoicemailModel } from './models.ts';
 import { rowSelection } from './lookahead.ts';
+import { invalidate } from './invalidate.ts';
+import { capable, detail, sourceOf } from './record-fields.ts';
 import { extensionRows } from './rows.ts';
 
 /*
@@ -16,70 +18,14 @@ import { extensionRows } from './rows.ts';
  * Vendor knowledge lives in the adapters; batching and priming in core/loaders.ts.
  */
 
-function sourceOf(ctx: GatewayContext, ext: { sourceId: string }): SourceAdapter {
-  const s = ctx.sources.get(ext.sourceId);
-  // A parent object can only come from a visible source; anything else is a bug, masked.
-  if (!s) throw new Error(`source ${ext.sourceId} vanished`);
-  return s;
-}
-
 function requireCapability(source: SourceAdapter, cap: Capability, what: string): void {
   if (!source.capabilities.has(cap)) throw unsupported(what, source.vendor, source.id);
 }
 
-/**
- * A field that needs a capability. For a source without it the field is null, with no vendor call,
- * and the request gets ONE UNSUPPORTED_BY_VENDOR error per source and field, at the first path that
- * asked (one per extension would bury a 50-row dashboard under identical errors, and building them
- * was most of its cost).
- */
-function capable<P, R>(cap: Capability, what: string, extOf: (parent: P) => Extension, resolve: (parent: P, ctx: GatewayContext) => R) {
-  // This resolver serves one field of one type: its identity keys "reported already" with no string
-  // built per row.
-  const field = {};
-  return (parent: P, _args: unknown, ctx: GatewayContext, info: GraphQLResolveInfo): R | null => {
-    const source = sourceOf(ctx, extOf(parent));
-    if (source.capabilities.has(cap)) return resolve(parent, ctx);
-    let reported = ctx.reported.get(field);
-    if (!reported) {
-      reported = new Set();
-      ctx.reported.set(field, reported);
-    }
-    if (!reported.has(source.id)) {
-      reported.add(source.id);
-      ctx.partialErrors.push({ error: unsupported(what, source.vendor, source.id), path: responsePathAsArray(info.path) });
-    }
-    return null;
-  };
-}
-
-/** The domain record of an Extension as the executor holds it. */
-const record = (m: ExtensionModel) => m.ext;
-
-/** Loads `kind` for an extension through the request's DataLoader. */
-async function load<K extends LoaderKind>(ctx: GatewayContext, ext: Extension, kind: K, what: string): Promise<LoaderValues[K]> {
-  const source = sourceOf(ctx, ext);
-  const loader = ctx.loaders.get(kind, source);
-  if (!loader) throw unsupported(what, source.vendor, source.id);
-  return loader.load(ext.vendorId);
-}
-
-/** A field a partial (list) record may lack: read it, or load the full record once per request. */
-async function detail<F extends ExtensionDetailField>(ctx: GatewayContext, ext: Extension, field: F): Promise<NonNullable<Extension[F]> | null> {
-  const own = ext[field];
-  if (own !== undefined) return own ?? null;
-  if (!ext.partial) return null;
-  const full = await ctx.loaders.get('extension', sourceOf(ctx, ext))!.load(ext.vendorId);
-  return full[field] ?? null;
-}
-
-function gated<F extends ExtensionDetailField>(field: F, cap: Capability, what: string) {
-  return capable(cap, what, record, (m: ExtensionModel, ctx) => detail(ctx, m.ext, field));
-}
-
-function plain<F extends ExtensionDetailField>(field: F) {
-  return (m: ExtensionModel, _a: unknown, ctx: GatewayContext) => detail(ctx, m.ext, field);
-}
+/** Voicemail's field as UNSUPPORTED_BY_VENDOR names it. */
+const VOICEMAIL = { name: 'Extension.voicemail', what: GATED_FIELDS.voicemail.what };
+/** Voicemail messages' field as UNSUPPORTED_BY_VENDOR names it. */
+const VOICEMAIL_MESSAGES = { name: 'Voicemail.messages', what: LOADS.voicemailMessages.what };
 
 /**
  * One extension as the executor reads it: what the field's selection asks of it is loaded and
@@ -94,7 +40,10 @@ async function oneRow(ctx: GatewayContext, ext: Extension, info: GraphQLResolveI
 /** Decodes a client id of an expected type; a source the caller cannot see is NOT_FOUND. */
 function routeId(ctx: GatewayContext, id: string, types: readonly GlobalId['type'][]): { gid: GlobalId; source: SourceAdapter } {
   const gid = decodeId(id);
-  if (!gid || !types.includes(gid.type)) throw badInput('id is not a valid pbx-graph id');
+  if (!gid) throw badInput('id is not a valid pbx-graph id');
+  if (!types.includes(gid.type)) {
+    throw badInput(gid.type === 'Device' || gid.type === 'Queue' ? `a ${gid.type} id is not a global id: reach it through its extension` : `expected ${types.join(' or ')} id, got a ${gid.type} id`);
+  }
   const source = ctx.sources.get(gid.sourceId);
   if (!source) throw notFound(gid.type);
   return { gid, source };
@@ -131,7 +80,7 @@ async function groupsOf(sources: readonly SourceAdapter[], ctx: GatewayContext, 
       } catch (err) {
         // One source's failure (or lack of groups) never fails the list: partial data plus an error.
         if (!(err instanceof PbxError)) throw err;
-        if (err.code !== 'UNSUPPORTED_BY_VENDOR' || sources.length === 1) ctx.partialErrors.push({ error: err, path: responsePathAsArray(info.path) });
+        if (err.code !== 'UNSUPPORTED_BY_VENDOR' || sources.length === 1) ctx.errors.report(err, responsePathAsArray(info.path));
         return [];
       }
     }),
@@ -145,11 +94,22 @@ function typed<T extends object>(ctx: GatewayContext, obj: T, type: 'Pbx' | 'Ext
   return obj as never;
 }
 
+/**
+ * The visible source a client names: by its configured source id, or by its Pbx global id (the id
+ * rule: wherever an object is named, its global id is accepted). NOT_FOUND otherwise.
+ */
+function sourceNamed(ctx: GatewayContext, ref: string): SourceAdapter {
+  const byId = ctx.sources.get(ref);
+  if (byId) return byId;
+  const gid = decodeId(ref);
+  const s = gid?.type === 'Pbx' ? ctx.sources.get(gid.sourceId) : undefined;
+  if (!s) throw notFound(`pbx ${JSON.stringify(ref).slice(0, 80)}`);
+  return s;
+}
+
 function pbxSources(ctx: GatewayContext, pbx: string | null | undefined): SourceAdapter[] {
   if (pbx === null || pbx === undefined) return [...ctx.sources.list];
-  const s = ctx.sources.get(pbx);
-  if (!s) throw notFound(`pbx ${JSON.stringify(pbx).slice(0, 80)}`);
-  return [s];
+  return [sourceNamed(ctx, pbx)];
 }
 
 /**
@@ -161,7 +121,7 @@ function pbxSources(ctx: GatewayContext, pbx: string | null | undefined): Source
 export const resolvers: Resolvers = {
   Query: {
     pbxes: (_p, _a, ctx) => [...ctx.sources.list],
-    pbx: (_p, { id }, ctx) => ctx.sources.get(id) ?? null,
+    pbx: (_p, { id }, ctx) => sourceNamed(ctx, id),
     extensions: (_p, args, ctx, info) => extensionsConnection(pbxSources(ctx, args.pbx), args, ctx, info),
     extension: async (_p, { id }, ctx, info) => oneRow(ctx, await extensionById(ctx, id), info),
     async findExtension(_p, { pbx, number, email, phone }, ctx, info) {
@@ -203,9 +163,8 @@ export const resolvers: Resolvers = {
   },
   Mutation: {
     refreshPbx(_p, { id }, ctx) {
-      const source = ctx.sources.get(id);
-      if (!source) throw notFound(`pbx ${JSON.stringify(id).slice(0, 80)}`);
-      source.clearCache?.();
+      const source = sourceNamed(ctx, id);
+      invalidate(ctx, source);
       return source;
     },
   },
@@ -228,38 +187,19 @@ export const resolvers: Resolvers = {
     extensions: (s, args, ctx, info) => extensionsConnection([s], args, ctx, info),
     groups: (s, _a, ctx, info) => groupsOf([s], ctx, info),
   },
-  // id, vendorId, number, name, restricted, status, statusDetail, devices, queues and groups are
-  // properties of the model, resolved ahead by the field that produced it (server/rows.ts).
+  // The model's properties (id, vendorId, number, name, restricted and the loaded fields of
+  // core/fields.ts) have no resolver; the record's detail fields get theirs from
+  // server/record-fields.ts. Only what is neither is here.
   Extension: {
     async __resolveReference(ref, ctx, info) {
       const reference = ref as unknown as { id: string };
       return oneRow(ctx, await extensionById(ctx, reference.id), info, ctx.entityIndex?.get(reference));
     },
     pbx: (m, _a, ctx) => sourceOf(ctx, m.ext),
-    firstName: plain('firstName'),
-    lastName: plain('lastName'),
-    email: plain('email'),
-    language: plain('language'),
-    enabled: plain('enabled'),
-    callerIds: plain('callerIds'),
-    directNumber: plain('directNumber'),
-    notes: plain('notes'),
-    tenant: plain('tenant'),
-    sipDomain: plain('sipDomain'),
-    lastUpdated: plain('lastUpdated'),
-    outboundDestinations: plain('outboundDestinations'),
-    mobileDelaySeconds: plain('mobileDelaySeconds'),
-    e911: gated('e911', 'E911', 'E911 address'),
-    forwarding: gated('forwarding', 'FORWARDING', 'forwarding rules'),
-    presenceRules: gated('presenceRules', 'FORWARDING', 'presence rules'),
-    officeHours: gated('officeHours', 'OFFICE_HOURS', 'office hours'),
-    subscription: gated('subscription', 'SUBSCRIPTION', 'subscription'),
-    voicemail: capable('VOICEMAIL', 'voicemail', record, async (m, ctx) => {
+    voicemail: capable(VOICEMAIL, GATED_FIELDS.voicemail.capability, (m: ExtensionModel) => m.ext, async (m, ctx) => {
       const settings = await detail(ctx, m.ext, 'voicemail');
       return settings ? { extension: m.ext, settings } : null;
     }),
-    greetings: capable('GREETINGS', 'greetings', record, (m, ctx) => load(ctx, m.ext, 'greetings', 'greetings')),
-    callStatistics: capable('CALL_STATISTICS', 'call statistics', record, (m, ctx) => load(ctx, m.ext, 'callStatistics', 'call statistics')),
   },
   Voicemail: {
     enabled: (v) => v.settings.enabled,
@@ -268,9 +208,12 @@ export const resolvers: Resolvers = {
     hasVoicemailPin: (v) => v.settings.hasVoicemailPin,
     playCallerId: (v) => v.settings.playCallerId,
     readOutDateTime: (v) => v.settings.readOutDateTime,
-    messages: capable('VOICEMAIL_MESSAGES', 'voicemail messages', (v: VoicemailModel) => v.extension, (v, ctx) =>
-      load(ctx, v.extension, 'voicemailMessages', 'voicemail messages'),
-    ),
+    messages: capable(VOICEMAIL_MESSAGES, LOADS.voicemailMessages.capability, (v: VoicemailModel) => v.extension, async (v, ctx) => {
+      const source = sourceOf(ctx, v.extension);
+      const loader = ctx.loaders.get('voicemailMessages', source);
+      if (!loader) throw unsupported(VOICEMAIL_MESSAGES.what, source.vendor, source.id);
+      return loader.load(v.extension.vendorId);
+    }),
   },
   Device: {
     id: (d, _a, ctx) => ctx.ids.encode('Device', d.sourceId, d.vendorId),
@@ -284,7 +227,10 @@ export const resolvers: Resolvers = {
     async members(g, _a, ctx, info) {
       const source = sourceOf(ctx, g);
       const ids = g.memberIds ?? (await ctx.loaders.get('group', source)!.load(g.vendorId)).memberIds ?? [];
-      const members = await ctx.loaders.get('extension', source)!.loadMany(ids);
+      // References, not full records: every group's members of the request form one batch, the adapter's
+      // cheapest way to many extensions (a list walk, not a get per member); a detail field still loads
+      // its member's full record when asked. Members that no longer exist are left out.
+      const members = await ctx.loaders.get('extensionRef', source)!.loadMany(ids);
       const found = members.flatMap((m) => (m instanceof Error ? [] : [m]));
       return extensionRows(ctx, found, rowSelection(info, []), responsePathAsArray(info.path), true);
     },

@@ -1,16 +1,14 @@
 import type { SourceAdapter } from '../core/adapter.ts';
-import { PbxError, unsupported } from '../core/errors.ts';
+import { unsupported } from '../core/errors.ts';
 import type { LoaderKind } from '../core/loaders.ts';
-import type { Extension, Group } from '../domain/types.ts';
+import type { Extension } from '../domain/types.ts';
 import type { GatewayContext } from './context.ts';
-import { LOADED_FIELDS, type LoadedField, type LoadedFieldName, type Occurrence, type RowSelection } from './lookahead.ts';
+import { LOADED, type LoadedField, type LoadedFieldName, type Occurrence, type RowSelection } from './lookahead.ts';
 import type { ExtensionModel } from './models.ts';
+import type { ErrorPath as Path } from './request-errors.ts';
 
-/** A place in the answer. */
-type Path = ReadonlyArray<string | number>;
-
-/** What each loaded field is called in an UNSUPPORTED_BY_VENDOR message. */
-const WHAT: Record<LoadedFieldName, string> = { status: 'status', statusDetail: 'status', devices: 'devices', queues: 'queues', groups: 'groups' };
+/** The loaded fields in one fixed order: every row gets them in this order, so all rows share one hidden class. */
+const LOADED_NAMES = Object.keys(LOADED) as LoadedFieldName[];
 
 /**
  * A loader's answers for one source, by key: what the request's batches settled (live), then what
@@ -50,9 +48,7 @@ class Values {
 
 /** One asked field, for the rows of one source. */
 interface FieldPlan {
-  /** Schema field name. */
-  name: LoadedFieldName;
-  /** Its loader, capability and test. */
+  /** Its name, loader, capability and test. */
   field: LoadedField;
   /** Where it appears in the answer. */
   occurrences: readonly Occurrence[];
@@ -76,7 +72,7 @@ interface SourcePlan {
 
 /**
  * The Extensions a field produces, as the executor reads them (ExtensionModel). The loaded fields the
- * selection asks for (status, devices, queues, groups) are resolved here for every row at once, from
+ * selection asks for (core/fields.ts: status, devices, queues, groups, ...) are resolved here for every row at once, from
  * what the record carries or what the request's loaders answered, so no per-row resolver runs for
  * them. Whatever no batch has answered yet is loaded first, through the same loaders and keys the
  * resolvers used (a connection has usually started and waited for all of it already: then this is
@@ -97,9 +93,10 @@ export function extensionRows(ctx: GatewayContext, exts: readonly Extension[], s
       // A record can only come from a visible source; anything else is a bug, masked.
       if (!source) throw new Error(`source ${sourceId} vanished`);
       const fields = asked.map(([name, occurrences]): FieldPlan => {
-        const field = LOADED_FIELDS[name] as LoadedField;
+        const field = LOADED[name];
         const supported = source.capabilities.has(field.capability);
-        return { name, field, occurrences, supported, reported: false, values: new Values(ctx, field.kind, source, WHAT[name]), next: field.next ? new Values(ctx, field.next, source, WHAT[name]) : undefined };
+        const what = field.unsupported.what;
+        return { field, occurrences, supported, reported: false, values: new Values(ctx, field.kind, source, what), next: field.next ? new Values(ctx, field.next, source, what) : undefined };
       });
       plan = { source, fields };
       plans.set(sourceId, plan);
@@ -135,7 +132,7 @@ export function extensionRows(ctx: GatewayContext, exts: readonly Extension[], s
           continue;
         }
         if (!fp.next) continue;
-        const ids = fp.field.lacks(ext) ? fp.values.get(ext.vendorId) : carried(ext, fp.name);
+        const ids = fp.field.lacks(ext) ? fp.values.get(ext.vendorId) : fp.field.carried(ext);
         if (Array.isArray(ids)) for (const id of ids as string[]) if (fp.next.get(id) === undefined) need(fp.next, id);
       }
     }
@@ -162,7 +159,6 @@ function pathOf(o: Occurrence, base: Path, index: number | undefined): Path {
 
 /** One row: the record's plain fields and the asked loaded fields, errors filed as the resolvers did. */
 function row(ctx: GatewayContext, ext: Extension, plan: SourcePlan, base: Path, index: number | undefined): ExtensionModel {
-  // One literal with every property, so every row shares one hidden class.
   const out: ExtensionModel = {
     ext,
     id: ctx.ids.encode('Extension', ext.sourceId, ext.vendorId),
@@ -170,97 +166,37 @@ function row(ctx: GatewayContext, ext: Extension, plan: SourcePlan, base: Path, 
     number: ext.number,
     name: ext.name,
     restricted: ext.restricted,
-    status: null,
-    statusDetail: null,
-    devices: null,
-    queues: null,
-    groups: null,
   };
+  const loaded = out as unknown as Record<LoadedFieldName, unknown>;
+  for (let i = 0; i < LOADED_NAMES.length; i++) loaded[LOADED_NAMES[i]!] = null;
   const fields = plan.fields;
   for (let i = 0; i < fields.length; i++) {
     const fp = fields[i]!;
+    const field = fp.field;
     if (!fp.supported) {
       if (!fp.reported) {
         fp.reported = true;
-        reportUnsupported(ctx, fp, plan.source, pathOf(fp.occurrences[0]!, base, index));
+        const first = fp.occurrences[0]!;
+        ctx.errors.unsupported(field.unsupported, plan.source, pathOf(first, base, index), first.node);
       }
       continue;
     }
-    const value = fp.field.lacks(ext) ? fp.values.get(ext.vendorId) : carried(ext, fp.name);
+    const value = field.lacks(ext) ? fp.values.get(ext.vendorId) : field.carried(ext);
     if (value instanceof Error || value === undefined) {
-      const error = publicError(value, plan.source);
-      for (const o of fp.occurrences) ctx.partialErrors.push({ error, path: pathOf(o, base, index), node: o.node });
+      for (const o of fp.occurrences) ctx.errors.report(value, pathOf(o, base, index), o.node, plan.source.id);
       continue;
     }
-    switch (fp.name) {
-      case 'status':
-        out.status = (value as Extension['status'])?.status ?? null;
-        break;
-      case 'statusDetail':
-        out.statusDetail = (value as Extension['status']) ?? null;
-        break;
-      case 'devices':
-        out.devices = (value as Extension['devices']) ?? null;
-        break;
-      case 'queues':
-        out.queues = (value as Extension['queues']) ?? null;
-        break;
-      case 'groups':
-        out.groups = value === null ? null : groupsOf(value as readonly string[], fp.next!);
-        break;
-      default: {
-        const never: never = fp.name;
-        throw new Error(`unhandled field ${String(never)}`);
-      }
-    }
+    loaded[field.name] = value === null ? null : fp.next ? followed(value as readonly string[], fp.next) : field.pick ? field.pick(value) : value;
   }
   return out;
 }
 
-/** What the record itself carries for a loaded field (its group ids, for groups). */
-function carried(ext: Extension, name: LoadedFieldName): unknown {
-  switch (name) {
-    case 'status':
-    case 'statusDetail':
-      return ext.status;
-    case 'devices':
-      return ext.devices;
-    case 'queues':
-      return ext.queues;
-    case 'groups':
-      return ext.groupIds;
-    default: {
-      const never: never = name;
-      throw new Error(`unhandled field ${String(never)}`);
-    }
-  }
-}
-
-/** The groups of these ids; a group that failed to load is left out (as loadMany's errors were). */
-function groupsOf(ids: readonly string[], groups: Values): Group[] {
-  const out: Group[] = [];
-  for (const id of ids) {
-    const g = groups.get(id);
-    if (g !== undefined && !(g instanceof Error)) out.push(g as Group);
+/** What these keys loaded (group ids: their groups); a key that failed to load is left out, as loadMany's errors were. */
+function followed(keys: readonly string[], values: Values): unknown[] {
+  const out: unknown[] = [];
+  for (const key of keys) {
+    const v = values.get(key);
+    if (v !== undefined && !(v instanceof Error)) out.push(v);
   }
   return out;
-}
-
-/** One UNSUPPORTED_BY_VENDOR per source and field in a request (one per row would bury a dashboard). */
-function reportUnsupported(ctx: GatewayContext, fp: FieldPlan, source: SourceAdapter, path: Path): void {
-  const token = `Extension.${fp.name}`;
-  let reported = ctx.reported.get(token);
-  if (!reported) {
-    reported = new Set();
-    ctx.reported.set(token, reported);
-  }
-  if (reported.has(source.id)) return;
-  reported.add(source.id);
-  ctx.partialErrors.push({ error: unsupported(WHAT[fp.name], source.vendor, source.id), path, node: fp.occurrences[0]!.node });
-}
-
-/** A load's failure as a client may see it: our own errors as they are, anything else masked. */
-function publicError(err: unknown, source: SourceAdapter): PbxError {
-  if (err instanceof PbxError) return err;
-  return new PbxError('INTERNAL_SERVER_ERROR', 'Internal server error', source.id, { cause: err });
 }

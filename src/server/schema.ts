@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { liveResolvers } from '../live/resolvers.ts';
+import { resolveRecordFields } from './record-fields.ts';
 import { resolvers } from './resolvers.ts';
 
 /** The folder of the SDL files (schema/ at the project root, from src/ or dist/ alike). */
@@ -16,6 +17,7 @@ export function readTypeDefs(): DocumentNode {
 /** The executable Federation 2 subgraph schema. */
 export function buildSchema(): GraphQLSchema {
   const schema = buildSubgraphSchema({ typeDefs: readTypeDefs(), resolvers: { ...resolvers, ...liveResolvers } as never });
+  resolveRecordFields(schema);
   settleEntities(schema);
   return schema;
 }

@@ -2,8 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type ASTVisitor, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, visit, type ASTNode, type ASTVisitor, type DocumentNode, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 import type { ApiKeyConfig, Limits } from '../core/config.ts';
+import { MAX_PAGE_SIZE } from './connection.ts';
 import type { GatewayContext } from './context.ts';
 
 /** The caller a request was authenticated as. */
@@ -94,20 +95,73 @@ export function maxRootFieldsRule(max: number): ValidationRule {
     return {
       OperationDefinition(node) {
         const n = count(node.selectionSet, new Set());
-        if (n > max) context.reportError(new GraphQLError(`Syntax Error: Query root fields limit of ${max} exceeded, found ${n}.`, { nodes: [node] }));
+        if (n > max) context.reportError(new GraphQLError(`The operation has ${n} root fields; the limit is ${max} (limits.maxRootFields).`, { nodes: [node] }));
       },
     };
   };
 }
 
-/** graphql-armor's protections with our numbers, plus the root-field rule. */
-export function operationLimits(limits: Limits, production: boolean): { plugins: ApolloServerPlugin<GatewayContext>[]; validationRules: ValidationRule[] } {
+/** The `first` literals of a document above the page-size cap (they make the static cost huge). */
+function firstsAbove(document: DocumentNode, max: number): { value: string; node: ASTNode }[] {
+  const found: { value: string; node: ASTNode }[] = [];
+  visit(document, {
+    Argument(node) {
+      if (node.name.value === 'first' && node.value.kind === Kind.INT && Number(node.value.value) > max) found.push({ value: node.value.value, node });
+    },
+  });
+  return found;
+}
+
+/** graphql-armor's wording ("Syntax Error: Aliases limit of 3 exceeded, found 4.") in the gateway's: the number asked, the limit, the setting. */
+const ARMOR_MESSAGES: { pattern: RegExp; say: (limit: string, found: string) => string }[] = [
+  { pattern: /Query depth limit of (\d+) exceeded, found (\d+)/, say: (l, f) => `The operation is ${f} levels deep; the limit is ${l} (limits.maxDepth).` },
+  { pattern: /Aliases limit of (\d+) exceeded, found (\d+)/, say: (l, f) => `The operation has ${f} aliases; the limit is ${l} (limits.maxAliases).` },
+  { pattern: /Directives limit of (\d+) exceeded, found (\d+)/, say: (l, f) => `The operation has ${f} directives; the limit is ${l} (limits.maxDirectives).` },
+  {
+    pattern: /Query Cost limit of (\d+) exceeded, found ([\d.]+)/,
+    say: (l, f) => `The operation's cost is ${Math.ceil(Number(f))}; the limit is ${l} (limits.maxCost). Ask for fewer items (first) or fewer fields.`,
+  },
+];
+
+/**
+ * Reports an armor rejection in the gateway's words instead of throwing it (a throw would end
+ * validation at the first limit and hide the others). A cost rejected because of an oversized
+ * `first` literal says that `first` is the problem, since that is what the user must change.
+ */
+function reportRejection(context: ValidationContext | null, error: GraphQLError): void {
+  if (!context) throw error;
+  const rule = ARMOR_MESSAGES.find((m) => m.pattern.test(error.message));
+  const match = rule ? rule.pattern.exec(error.message) : null;
+  if (rule === ARMOR_MESSAGES[3]) {
+    const firsts = firstsAbove(context.getDocument(), MAX_PAGE_SIZE);
+    if (firsts.length > 0) {
+      for (const f of firsts) context.reportError(new GraphQLError(`\`first\` must be at most ${MAX_PAGE_SIZE}; got ${f.value}.`, { nodes: [f.node] }));
+      return;
+    }
+  }
+  context.reportError(new GraphQLError(rule && match ? rule.say(match[1]!, match[2]!) : error.message.replace(/^Syntax Error: /, '')));
+}
+
+/** What the Apollo server takes from the operation limits. */
+export interface OperationLimits {
+  /** Armor's Apollo plugins (field-suggestion blocking). */
+  plugins: ApolloServerPlugin<GatewayContext>[];
+  /** Validation rules: depth, aliases, directives, cost, root fields. */
+  validationRules: ValidationRule[];
+  /** graphql-js parse options: the token limit, enforced by the parser itself so an overlong document is a 400 parse failure. */
+  parseOptions: { maxTokens: number };
+}
+
+/** graphql-armor's protections with our numbers, plus the root-field rule and the parser's token limit. */
+export function operationLimits(limits: Limits, production: boolean): OperationLimits {
+  const rejection = { propagateOnRejection: false, onReject: [reportRejection] };
   const armor = new ApolloArmor({
-    maxTokens: { n: limits.maxTokens },
-    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
-    maxAliases: { n: limits.maxAliases },
-    maxDirectives: { n: limits.maxDirectives },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+    // Counted by graphql-js's parser (parseOptions below): armor's version runs as a parse hook, and an error thrown there is a 500.
+    maxTokens: { enabled: false },
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...rejection },
+    maxAliases: { n: limits.maxAliases, ...rejection },
+    maxDirectives: { n: limits.maxDirectives, ...rejection },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...rejection },
     // Suggestions map the schema for someone who cannot introspect it: off in production.
     blockFieldSuggestion: { enabled: production },
   });
@@ -115,6 +169,7 @@ export function operationLimits(limits: Limits, production: boolean): { plugins:
   return {
     plugins: protection.plugins as ApolloServerPlugin<GatewayContext>[],
     validationRules: [...protection.validationRules, maxRootFieldsRule(limits.maxRootFields)],
+    parseOptions: { maxTokens: limits.maxTokens },
   };
 }
 

@@ -3,7 +3,8 @@ import { assembleAdapter, type SourceAdapter, type SourceOperations } from '../.
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
-import { byIdentity, pageArray, SingleFlightCache } from '../../core/shared-cache.ts';
+import { pageArray } from '../../core/lists.ts';
+import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability } from '../../domain/types.ts';
 import { classifyPortalAnswer, createPortalClient } from './client.ts';

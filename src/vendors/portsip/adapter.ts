@@ -3,7 +3,8 @@ import { assembleAdapter, type Page, type SourceAdapter, type SourceOperations }
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, indexBy, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
-import { byIdentity, mapWithConcurrency, SingleFlightCache } from '../../core/shared-cache.ts';
+import { mapWithConcurrency } from '../../core/lists.ts';
+import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
 import { TokenCache } from '../../core/token.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability, Extension, Group } from '../../domain/types.ts';

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startStack, type TestStack } from './helpers.ts';
+
+const KEY = 'ops-test-key-0123456789abcdef';
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
+
+const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+/** The value of one sample in Prometheus text, or undefined. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = (m[2] ?? '').split(',').filter(Boolean);
+    if (want.every((w) => have.includes(w))) return Number(m[3]);
+  }
+  return undefined;
+}
+
+describe('request metrics and the request log', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack({ vendors: ['vitalpbx'], size: 5, debug: false });
+  });
+  after(() => stack.close());
+
+  test('/metrics counts requests by operation and outcome, their duration, in-flight and error codes', async () => {
+    await stack.gql('query Dash { pbxes { id } }');
+    await stack.gql('query Dash { pbxes { id } }');
+    await stack.gql('query Missing { extension(id: "nope") { number } }');
+    await post(stack.gateway.url, JSON.stringify({ query: '{ pbxes { id }' }));
+    await post(stack.gateway.url, '{ nope');
+    const text = await (await fetch(stack.gateway.url.replace('/graphql', '/metrics'))).text();
+    assert.equal(sample(text, 'pbxgraph_requests_total', { operation: 'Dash', outcome: 'ok' }), 2);
+    assert.equal(sample(text, 'pbxgraph_requests_total', { operation: 'Missing', outcome: 'partial' }), 1);
+    assert.equal(sample(text, 'pbxgraph_requests_total', { operation: '(anonymous)', outcome: 'client_error' }), 2);
+    assert.equal(sample(text, 'pbxgraph_request_duration_seconds_count', { operation: 'Dash' }), 2);
+    assert.equal(sample(text, 'pbxgraph_request_errors_total', { code: 'BAD_USER_INPUT' }), 1);
+    assert.equal(sample(text, 'pbxgraph_request_errors_total', { code: 'GRAPHQL_PARSE_FAILED' }), 1);
+    assert.equal(sample(text, 'pbxgraph_request_errors_total', { code: 'BAD_REQUEST' }), 1);
+    // Only the /metrics request itself is not counted, so nothing is in flight.
+    assert.equal(sample(text, 'pbxgraph_requests_in_flight'), 0);
+  });
+
+  test('the request log line carries the error codes of the answer', async () => {
+    await stack.gql('query LogMe { extension(id: "nope") { number } pbxes { id } }');
+    let line: any;
+    for (let i = 0; i < 50 && !line; i++) {
+      line = stack.logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request' && l.operation === 'LogMe');
+      if (!line) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(line);
+    assert.deepEqual(line.errorCodes, ['BAD_USER_INPUT']);
+    assert.equal(line.status, 200);
+  });
+
+  test('a browser opening / is sent to the page; a plain GET gets a short hint, not the CSRF text', async () => {
+    const root = stack.gateway.url.replace('/graphql', '/');
+    const browser = await fetch(root, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    assert.equal(browser.status, 302);
+    assert.equal(browser.headers.get('location'), '/graphql');
+    const plain = await fetch(root);
+    assert.equal(plain.status, 400);
+    const body = (await plain.json()) as any;
+    assert.match(body.errors[0].message, /POST \/graphql/);
+    assert.doesNotMatch(body.errors[0].message, /CSRF/);
+  });
+});
+
+describe('/metrics is not public once API keys are configured', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack({ vendors: ['vitalpbx'], size: 5, extraConfig: { apiKeys: [{ name: 'ops', key: KEY, scopes: ['read'] }] } });
+  });
+  after(() => stack.close());
+
+  test('on the API port it needs an API key (or the metrics token)', async () => {
+    const url = stack.gateway.url.replace('/graphql', '/metrics');
+    const open = await fetch(url);
+    assert.equal(open.status, 401);
+    assert.equal(((await open.json()) as any).errors[0].extensions.code, 'UNAUTHENTICATED');
+    assert.equal((await fetch(url, { headers: { authorization: `Bearer ${KEY}` } })).status, 200);
+    const withToken = await stack.another({ metricsToken: METRICS_TOKEN });
+    const tokenUrl = withToken.url.replace('/graphql', '/metrics');
+    assert.equal((await fetch(tokenUrl, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status, 200);
+    assert.equal((await fetch(tokenUrl, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status, 401);
+  });
+
+  test('server.metricsPort moves it to its own port (and off the API port)', async () => {
+    const moved = await stack.another({ metricsPort: 0 });
+    assert.ok(moved.metricsPort);
+    assert.equal((await fetch(moved.url.replace('/graphql', '/metrics'))).status, 404);
+    const res = await fetch(`http://127.0.0.1:${moved.metricsPort}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /pbxgraph_requests_total/);
+  });
+});
