@@ -1,5 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from './logger.ts';
 
 /** The public error codes; nothing else reaches a client in `extensions.code`. */
 export type PublicErrorCode =
@@ -12,6 +14,7 @@ export type PublicErrorCode =
   | 'VENDOR_TIMEOUT'
   | 'VENDOR_AUTH_FAILED'
   | 'VENDOR_RATE_LIMITED'
+  | 'VENDOR_BAD_RESPONSE'
   | 'UPSTREAM_OUTCOME_UNKNOWN'
   | 'INTERNAL_SERVER_ERROR';
 
@@ -30,8 +33,10 @@ export class PbxError extends Error {
   readonly pbx: string | undefined;
   /** Internal detail for the adapter (e.g. `token_expired`); never sent to a client. */
   readonly reason: string | undefined;
+  /** Seconds until the vendor takes calls again (VENDOR_RATE_LIMITED), sent as `extensions.retryAfterSeconds`. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: PublicErrorCode, message: string, pbx?: string, options?: { cause?: unknown; reason?: string }) {
+  constructor(code: PublicErrorCode, message: string, pbx?: string, options?: { cause?: unknown; reason?: string; retryAfterSeconds?: number }) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(message, options);
@@ -39,15 +44,22 @@ export class PbxError extends Error {
     this.code = code;
     this.pbx = pbx;
     this.reason = options?.reason;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
     this.name = 'PbxError';
   }
 
   /** As a GraphQLError with the public extensions. */
   toGraphQLError(): GraphQLError {
-    return new GraphQLError(this.message, {
-      extensions: { code: this.code, ...(this.pbx ? { pbx: this.pbx } : {}) },
-    });
+    return new GraphQLError(this.message, { extensions: publicExtensions(this) });
   }
+}
+
+/** The extensions a client sees of a PbxError: its code, its source and, when rate limited, when to retry. */
+export function publicExtensions(err: PbxError): Record<string, unknown> {
+  const out: Record<string, unknown> = { code: err.code };
+  if (err.pbx) out['pbx'] = err.pbx;
+  if (err.retryAfterSeconds !== undefined) out['retryAfterSeconds'] = err.retryAfterSeconds;
+  return out;
 }
 
 /** Shorthand for NOT_FOUND. */
@@ -83,7 +95,7 @@ const GRAPHQL_OWN_CODES = new Set([
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof PbxError) {
-    return shaped(original.message, formatted, original.pbx ? { code: original.code, pbx: original.pbx } : { code: original.code });
+    return shaped(original.message, formatted, publicExtensions(original));
   }
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && GRAPHQL_OWN_CODES.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {
@@ -107,4 +119,44 @@ function shaped(message: string, formatted: GraphQLFormattedError, extensions: R
   if (formatted.path) out.path = formatted.path;
   out.extensions = extensions;
   return out;
+}
+
+/** What a request's context offers the internal-error log: its id and the errors reported beside the data. */
+interface ErrorLogContext {
+  /** The request's id. */
+  requestId?: string;
+  /** Errors reported without failing the field they concern. */
+  partialErrors?: ReadonlyArray<{ error: PbxError; path: ReadonlyArray<string | number> }>;
+}
+
+/** An unexpected failure as a log line's cause: its kind, message and stack (the server log only, never a client). */
+function internalCause(err: unknown): Record<string, unknown> {
+  const inner = err instanceof PbxError && err.cause !== undefined ? err.cause : err;
+  return inner instanceof Error ? { kind: inner.name, message: inner.message, stack: inner.stack } : { kind: typeof inner };
+}
+
+/**
+ * Logs every error a client sees as INTERNAL_SERVER_ERROR, with its request id, path and cause, so a
+ * masked failure is never silent: errors thrown by resolvers and those reported beside the data.
+ */
+export function internalErrorLogPlugin(logger: Logger): ApolloServerPlugin<ErrorLogContext & object> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const e of errors) {
+            const original = unwrapResolverError(e);
+            if (original instanceof PbxError && original.code !== 'INTERNAL_SERVER_ERROR') continue;
+            if (!(original instanceof PbxError) && formatError({ message: e.message, extensions: e.extensions }, e).extensions?.['code'] !== 'INTERNAL_SERVER_ERROR') continue;
+            logger.error({ requestId: contextValue.requestId, path: e.path, cause: internalCause(original) }, 'internal error');
+          }
+        },
+        async willSendResponse({ contextValue }) {
+          for (const { error, path } of contextValue.partialErrors ?? []) {
+            if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ requestId: contextValue.requestId, path, cause: internalCause(error) }, 'internal error');
+          }
+        },
+      };
+    },
+  };
 }

@@ -4,8 +4,9 @@ import { got, HTTPError, RequestError, TimeoutError, type Got, type StreamOption
 import CircuitBreaker from 'opossum';
 import { AnswerMemo, DEFAULT_ANSWER_MEMO_BYTES, parseAnswer } from './answer-memo.ts';
 import { PbxError, type PublicErrorCode } from './errors.ts';
-import { countCall, type RequestScope } from './request-scope.ts';
+import { countCall, reportProblem, type RequestScope } from './request-scope.ts';
 import type { Logger } from './logger.ts';
+import { BadAnswer, type AnswerSchema } from './validate.ts';
 
 /** A call's stream (got.stream). */
 type GotStream = ReturnType<Got['stream']>;
@@ -68,8 +69,8 @@ export interface SourceHttpOptions {
   answerMemoBytes?: number;
 }
 
-/** Per-call options. */
-export interface CallOptions {
+/** Per-call options; `answer` is the endpoint's schema, checked before the answer is handed on. */
+export interface CallOptions<T = unknown> {
   /** Query string. */
   searchParams?: Record<string, string | number | boolean | undefined>;
   /** Extra headers. */
@@ -80,14 +81,19 @@ export interface CallOptions {
    * outcome is unknown is UPSTREAM_OUTCOME_UNKNOWN.
    */
   idempotent?: boolean;
+  /**
+   * The endpoint's answer schema (validate.ts): an answer that does not parse is VENDOR_BAD_RESPONSE,
+   * a list's unreadable records are dropped and reported once per request. Absent: handed on as is.
+   */
+  answer?: AnswerSchema<T>;
 }
 
 /** One source's HTTP client: JSON in, JSON out, errors already public. */
 export interface SourceHttp {
   /** GET a JSON answer (idempotent). */
-  get<T>(path: string, opts?: CallOptions): Promise<T>;
+  get<T>(path: string, opts?: CallOptions<T>): Promise<T>;
   /** POST a JSON body and read a JSON answer (non-idempotent unless said). */
-  post<T>(path: string, body: unknown, opts?: CallOptions): Promise<T>;
+  post<T>(path: string, body: unknown, opts?: CallOptions<T>): Promise<T>;
   /**
    * The same client for one GraphQL request: its calls (retries included) are counted in `scope`,
    * and an identical idempotent call already in flight for the request is joined, not repeated.
@@ -121,6 +127,7 @@ const FALLBACK_MESSAGE: Record<PublicErrorCode, string> = {
   VENDOR_TIMEOUT: 'the vendor API did not answer in time',
   VENDOR_AUTH_FAILED: 'the vendor refused the configured credentials',
   VENDOR_RATE_LIMITED: 'the vendor API is rate limiting this source',
+  VENDOR_BAD_RESPONSE: 'the vendor API answered something that does not parse',
   UPSTREAM_OUTCOME_UNKNOWN: 'the vendor call failed and its outcome is unknown',
   INTERNAL_SERVER_ERROR: 'internal error',
 };
@@ -155,6 +162,50 @@ function translate(err: unknown, sourceId: string, idempotent: boolean, classify
     return make(notSent || idempotent ? 'VENDOR_UNAVAILABLE' : 'UPSTREAM_OUTCOME_UNKNOWN');
   }
   return make('INTERNAL_SERVER_ERROR');
+}
+
+/** The longest a Retry-After is honoured, s: a vendor's typo must not silence a source for a day. */
+const MAX_RETRY_AFTER_S = 3600;
+/** The hold after a 429 that names no Retry-After, s. */
+const DEFAULT_RETRY_AFTER_S = 1;
+
+/** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), within 0..MAX_RETRY_AFTER_S. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return DEFAULT_RETRY_AFTER_S;
+  const t = v.trim();
+  let seconds: number;
+  if (/^\d+$/.test(t)) seconds = Number(t);
+  else {
+    const at = Date.parse(t);
+    if (Number.isNaN(at)) return DEFAULT_RETRY_AFTER_S;
+    seconds = Math.ceil((at - now) / 1000);
+  }
+  return Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_S);
+}
+
+/** Which phase a timed-out call was in, from got's timings: no socket yet, no answer yet, or the body. */
+function timeoutKind(err: RequestError): 'connect' | 'response' | 'read' {
+  const t = err.timings;
+  if (!t || t.connect === undefined) return 'connect';
+  if (t.response === undefined) return 'response';
+  return 'read';
+}
+
+/**
+ * What a log line says of a failed call: the error's kind, errno code, host, HTTP status and timeout
+ * phase. Never its message (got's messages carry the URL, and with it a token in the query) nor a body.
+ */
+function causeOf(err: unknown, host: string): Record<string, unknown> {
+  if (err instanceof PbxError) {
+    const inner = err.cause;
+    return inner === undefined ? { kind: 'vendor_answer', reason: err.reason, host } : causeOf(inner, host);
+  }
+  if (err instanceof BadAnswer) return { kind: 'bad_answer', field: err.issue.path, problem: err.issue.problem, host };
+  if (err instanceof HTTPError) return { kind: 'http_status', status: err.response.statusCode, host };
+  if (err instanceof TimeoutError) return { kind: 'timeout', timeout: timeoutKind(err), host };
+  if (err instanceof RequestError) return { kind: 'transport', errno: err.code, host };
+  return { kind: err instanceof Error ? err.name : typeof err, host };
 }
 
 /** Query parameters without the undefined ones. */
@@ -288,9 +339,22 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
 
   const breaker = opts.breaker ? createBreaker(opts.breaker, opts.sourceId, opts.logger, opts.observer) : undefined;
   const openSeconds = opts.breaker ? Math.ceil(opts.breaker.openMs / 1000) : 0;
+  const host = new URL(prefixUrl).host;
+  /** Until when (epoch ms) the vendor asked not to be called (its last 429's Retry-After). */
+  let heldUntil = 0;
+
+  /** The error of a call made or refused while the vendor rate limits this source. */
+  const rateLimited = (seconds: number, cause?: unknown) =>
+    new PbxError('VENDOR_RATE_LIMITED', `${opts.sourceId}: ${FALLBACK_MESSAGE.VENDOR_RATE_LIMITED}; retry after ${seconds} s`, opts.sourceId, {
+      retryAfterSeconds: seconds,
+      ...(cause !== undefined ? { cause } : {}),
+    });
 
   /** `readKey`: the call's identity when it is a read (idempotent), undefined for a write. */
-  function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
+  function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions<T>, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
+    // Held by a 429: answered at once, and the vendor is not called until the time it named.
+    const wait = heldUntil - Date.now();
+    if (wait > 0) return Promise.reject(rateLimited(Math.ceil(wait / 1000)));
     if (!breaker) return send<T>(method, path, body, co, scope, readKey);
     return (breaker.fire(() => send<T>(method, path, body, co, scope, readKey)) as Promise<T>).catch((err: unknown) => {
       // send() throws PbxErrors only; anything else is opossum refusing the call.
@@ -307,7 +371,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     });
   }
 
-  async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
+  async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions<T>, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
     const idempotent = readKey !== undefined;
     const started = performance.now();
     const init: StreamOptions = { isStream: true, method };
@@ -327,30 +391,64 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
         // Only reads are remembered: a write's answer is not asked for twice alike.
         answer = readKey !== undefined && memoOn ? memo.parse(readKey, raw.body) : parseAnswer(raw.body);
       } catch {
-        throw new PbxError('VENDOR_UNAVAILABLE', `${opts.sourceId}: the vendor API answered with a malformed body`, opts.sourceId);
+        // Not JSON at all (a proxy's error page, a cut-off body): the API is not answering as itself.
+        throw new PbxError('VENDOR_UNAVAILABLE', `${opts.sourceId}: the vendor API answered with a malformed body`, opts.sourceId, { reason: 'malformed_json' });
       }
       const verdict = opts.classify?.(raw.statusCode, answer);
       if (verdict) throw new PbxError(verdict.code, `${opts.sourceId}: ${verdict.message}`, opts.sourceId, verdict.reason ? { reason: verdict.reason } : {});
+      const value = co.answer ? decoded(co.answer, answer, scope, method, path) : (answer as T);
       opts.observer?.onCall(opts.sourceId, performance.now() - started, undefined);
-      return answer as T;
+      return value;
     } catch (err) {
-      const pe = translate(err, opts.sourceId, idempotent, opts.classify);
+      let pe: PbxError;
+      if (err instanceof BadAnswer) {
+        pe = new PbxError('VENDOR_BAD_RESPONSE', `${opts.sourceId}: ${FALLBACK_MESSAGE.VENDOR_BAD_RESPONSE}`, opts.sourceId, { cause: err });
+      } else if (err instanceof HTTPError && err.response.statusCode === 429) {
+        const seconds = parseRetryAfter(err.response.headers['retry-after']);
+        heldUntil = Math.max(heldUntil, Date.now() + seconds * 1000);
+        pe = rateLimited(seconds, err);
+      } else {
+        pe = translate(err, opts.sourceId, idempotent, opts.classify);
+      }
       opts.observer?.onCall(opts.sourceId, performance.now() - started, pe.code);
-      opts.logger.warn({ method, path, code: pe.code, cause: (err as Error)?.name }, 'vendor call failed');
+      opts.logger.warn({ requestId: scope?.requestId, method, path, code: pe.code, cause: causeOf(err, host) }, 'vendor call failed');
       throw pe;
     }
   }
+
+  /**
+   * The answer through its schema (remembered per answer object, so an unchanged answer is checked
+   * once); dropped records are logged when first seen and reported to every request that gets them.
+   */
+  function decoded<T>(schema: AnswerSchema<T>, answer: unknown, scope: RequestScope | undefined, method: string, path: string): T {
+    const seen = schema.decode(answer);
+    if (seen.dropped.length > 0) {
+      if (!dropLogged.has(seen)) {
+        dropLogged.add(seen);
+        opts.logger.warn(
+          { requestId: scope?.requestId, method, path, endpoint: schema.endpoint, code: 'VENDOR_BAD_RESPONSE', dropped: seen.dropped.length, fields: seen.dropped.slice(0, 5).map((d) => d.path), problem: seen.dropped[0]!.problem },
+          'vendor records dropped: they do not parse',
+        );
+      }
+      if (scope) {
+        reportProblem(scope, new PbxError('VENDOR_BAD_RESPONSE', `${opts.sourceId}: ${seen.dropped.length} record(s) of the vendor's answer do not parse and are left out`, opts.sourceId));
+      }
+    }
+    return seen.value;
+  }
+  /** Decoded answers whose dropped records were logged already (one line per distinct answer). */
+  const dropLogged = new WeakSet<object>();
 
   /**
    * Within one GraphQL request, an identical idempotent call already in flight is joined rather than
    * sent again (two resolvers asking the same thing before a loader could batch them). Scoped to the
    * request, so one caller never receives an answer fetched for another.
    */
-  function shared<T>(scope: RequestScope | undefined, method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions = {}): Promise<T> {
+  function shared<T>(scope: RequestScope | undefined, method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions<T> = {}): Promise<T> {
     if (!(co.idempotent ?? method === 'GET')) return call<T>(method, path, body, co, scope, undefined);
     // A read's identity: the in-flight calls it may join, and the answer memo's entry. (JSON drops
     // undefined query values, as the request does.)
-    const key = JSON.stringify([opts.sourceId, method, path, co.searchParams ?? null, body ?? null, co.headers ?? null]);
+    const key = JSON.stringify([opts.sourceId, method, path, co.searchParams ?? null, body ?? null, co.headers ?? null, co.answer?.endpoint ?? null]);
     if (!scope) return call<T>(method, path, body, co, scope, key);
     const hit = scope.inflight.get(key);
     if (hit) return hit as Promise<T>;

@@ -2,6 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SimRequestRecord, SimulatorFault, SimulatorHandle } from './vendor-module.ts';
 
+/** A string every fault puts in its body or headers: it must never reach a client or a log line. */
+export const FAULT_CANARY = 'fault-canary-7f3a';
+
 /** A request as a simulator handler sees it. */
 export interface SimRequest {
   /** HTTP method. */
@@ -59,6 +62,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
   const log: SimRequestRecord[] = [];
   let latency = opts.latencyMs ?? 0;
   let fault: SimulatorFault = 'none';
+  let retryAfter = '1';
   let inFlight = 0;
   let maxInFlight = 0;
   const base = opts.basePath.replace(/\/$/, '');
@@ -96,18 +100,32 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
         const wait = latency - (performance.now() - arrived);
         if (wait > 0) await sleep(wait);
       };
-      if (fault === 'none') {
+      if (fault === 'none' || RESHAPES.has(fault)) {
         const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
-        const text = answer.text ?? JSON.stringify(answer.body);
+        let text = answer.text ?? JSON.stringify(answer.body);
+        if (fault !== 'none') text = JSON.stringify(reshape(fault, answer.text !== undefined ? JSON.parse(answer.text) : answer.body));
         await untilReady();
         sendText(res, answer.status, text, answer.headers);
+        return;
+      }
+      if (fault === 'truncated' || fault === 'reset' || fault === 'trickle') {
+        const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
+        const text = Buffer.from(answer.text ?? JSON.stringify(answer.body));
+        await untilReady();
+        await broken(res, fault, text);
         return;
       }
       await untilReady();
       switch (fault) {
         case 'error500':
           // A vendor error body full of things that must never reach a client.
-          send(res, 500, { message: 'internal error', detail: 'db=postgres://admin:sim-canary-secret@10.0.0.1/pbx', trace: 'at /opt/pbx/api.php:42' });
+          send(res, 500, { message: 'internal error', detail: `db=postgres://admin:sim-canary-secret@10.0.0.1/pbx ${FAULT_CANARY}`, trace: 'at /opt/pbx/api.php:42' });
+          return;
+        case 'rateLimited':
+          send(res, 429, { message: `too many requests ${FAULT_CANARY}` }, { 'retry-after': retryAfter, 'x-debug': FAULT_CANARY });
+          return;
+        case 'unauthorized':
+          send(res, 401, { message: 'unauthorized', err_code: 401, err_msg: `session ${FAULT_CANARY} rejected` }, { 'www-authenticate': `Bearer realm="${FAULT_CANARY}"` });
           return;
         case 'timeout':
           await sleep(60_000);
@@ -115,8 +133,12 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
           return;
         case 'garbage':
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('<html>502 Bad Gateway</html>');
+          res.end(`<html>502 Bad Gateway ${FAULT_CANARY}</html>`);
           return;
+        case 'wrongTypes':
+        case 'missingArrays':
+        case 'nullData':
+          throw new Error(`fault ${fault} is served above`);
         default: {
           const never: never = fault;
           throw new Error(`unknown fault ${String(never)}`);
@@ -146,6 +168,9 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
     setFault: (f) => {
       fault = f;
     },
+    setRetryAfter: (value) => {
+      retryAfter = value;
+    },
     setLatency: (ms) => {
       latency = ms;
     },
@@ -155,6 +180,62 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
         server.close(() => resolve());
       }),
   };
+}
+
+/** The faults that serve the real answer, reshaped. */
+const RESHAPES: ReadonlySet<SimulatorFault> = new Set(['wrongTypes', 'missingArrays', 'nullData']);
+
+/** The real answer with its shape broken as `fault` says (a new value; the simulator's data is untouched). */
+function reshape(fault: SimulatorFault, value: unknown, depth = 0): unknown {
+  switch (fault) {
+    case 'wrongTypes':
+      // Every leaf changes type: strings become numbers, numbers and booleans strings.
+      if (typeof value === 'string') return value.length;
+      if (typeof value === 'number' || typeof value === 'boolean') return `${FAULT_CANARY}-${String(value)}`;
+      if (Array.isArray(value)) return value.map((v) => reshape(fault, v, depth + 1));
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reshape(fault, v, depth + 1)]));
+      return value;
+    case 'missingArrays':
+      if (Array.isArray(value)) return depth === 0 ? {} : value.map((v) => reshape(fault, v, depth + 1));
+      if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).filter(([, v]) => !Array.isArray(v)).map(([k, v]) => [k, reshape(fault, v, depth + 1)]));
+      }
+      return value;
+    case 'nullData':
+      if (Array.isArray(value)) return null;
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v !== null && typeof v === 'object' ? null : v]));
+      return value;
+    default:
+      return value;
+  }
+}
+
+/** Sends the start of `text` and then fails as `fault` says: cut short, connection reset, or a byte at a time. */
+async function broken(res: http.ServerResponse, fault: 'truncated' | 'reset' | 'trickle', text: Buffer): Promise<void> {
+  const half = text.subarray(0, Math.max(1, Math.floor(text.length / 2)));
+  switch (fault) {
+    case 'truncated':
+      // A complete HTTP answer whose JSON stops halfway (a proxy's buffer limit).
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': half.length, 'x-debug': FAULT_CANARY });
+      res.end(half);
+      return;
+    case 'reset':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length, 'x-debug': FAULT_CANARY });
+      res.write(half, () => res.socket?.resetAndDestroy());
+      return;
+    case 'trickle':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length, 'x-debug': FAULT_CANARY });
+      for (let i = 0; i < text.length && !res.destroyed && !res.socket?.destroyed; i++) {
+        res.write(text.subarray(i, i + 1));
+        await sleep(100);
+      }
+      if (!res.destroyed) res.end();
+      return;
+    default: {
+      const never: never = fault;
+      throw new Error(`unknown fault ${String(never)}`);
+    }
+  }
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

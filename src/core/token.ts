@@ -19,11 +19,26 @@ export interface TokenCacheOptions {
 }
 
 /**
+ * What an adapter holds its vendor session through. TokenCache keeps it in process; a holder that
+ * shares it between replicas (through a KeyValueStore) implements the same four methods.
+ */
+export interface TokenHolder {
+  /** A token believed valid now; concurrent callers share one login (`login` replaces the configured one). */
+  token(login?: () => Promise<IssuedToken>): Promise<string>;
+  /** Forgets `token` if it is still the current one (the vendor refused it). */
+  invalidate(token: string): void;
+  /** Records a successful call made with `token` (a sliding token lives on). */
+  touch(token: string): void;
+  /** Runs `call` with a valid token; on a refusal `isRejected` recognises, logs in once more (shared) and retries once. */
+  use<T>(call: (token: string) => Promise<T>, isRejected: (err: unknown) => boolean, login?: () => Promise<IssuedToken>): Promise<T>;
+}
+
+/**
  * One source's vendor session: logs in lazily, renews before expiry, and never runs more than one
  * login at a time however many requests wait on it (single-flight). When a call still meets an
  * expired token (the vendor's idea of time differs), `use` logs in again once and retries once.
  */
-export class TokenCache {
+export class TokenCache implements TokenHolder {
   #current: { token: string; expiresAt: number; lifetimeMs: number | null } | undefined;
   #pending: Promise<string> | undefined;
   readonly #opts: Required<Omit<TokenCacheOptions, 'sliding'>> & { sliding: boolean };

@@ -56,8 +56,28 @@ export interface SimRequestRecord {
 /** A live status a test gives an extension in a simulator (each simulator writes it in its vendor's terms). */
 export type SimStatus = 'AVAILABLE' | 'ON_CALL' | 'RINGING' | 'BUSY' | 'DND' | 'AWAY' | 'OFFLINE';
 
-/** A fault a simulator can inject into its answers. */
-export type SimulatorFault = 'none' | 'error500' | 'timeout' | 'garbage';
+/**
+ * A fault a simulator injects into every answer (sim-server.ts), each one a way a real vendor or the
+ * network between fails: `timeout` never answers; `error500` answers 500 with a canary body;
+ * `rateLimited` answers 429 with Retry-After; `garbage` answers an HTML page; `truncated` cuts the
+ * real answer short; `reset` drops the connection mid-body; `trickle` sends the body a byte at a
+ * time, slower than any timeout; `wrongTypes` swaps the types of the real answer's values;
+ * `missingArrays` leaves out its arrays; `nullData` nulls its top-level objects and arrays;
+ * `unauthorized` answers 401 to every call.
+ */
+export type SimulatorFault =
+  | 'none'
+  | 'error500'
+  | 'timeout'
+  | 'garbage'
+  | 'rateLimited'
+  | 'truncated'
+  | 'reset'
+  | 'trickle'
+  | 'wrongTypes'
+  | 'missingArrays'
+  | 'nullData'
+  | 'unauthorized';
 
 /** A running simulator. */
 export interface SimulatorHandle {
@@ -75,6 +95,10 @@ export interface SimulatorHandle {
   resetCounters(): void;
   /** Injects a fault into every answer from now on ('none' to stop). */
   setFault(fault: SimulatorFault): void;
+  /** The Retry-After the `rateLimited` fault sends: seconds, or an HTTP date (default '1'). */
+  setRetryAfter(value: string): void;
+  /** Lapses every session token now, as the vendor's idle time or expiry would; absent for vendors without sessions. */
+  lapseTokens?(): void;
   /** Changes the injected latency. */
   setLatency(ms: number): void;
   /**

@@ -79,7 +79,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const pageHints = new PageHints();
   const schema = buildSchema();
   const httpServer = http.createServer();
-  const apollo = await createApollo(config, schema, httpServer);
+  const apollo = await createApollo(config, schema, httpServer, logger);
   /** Cleanups run by stop() after Apollo has drained, in order (features attached below add theirs). */
   const onStop: (() => Promise<void>)[] = [];
 

@@ -5,7 +5,8 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../core/config.ts';
-import { formatError } from '../core/errors.ts';
+import { formatError, internalErrorLogPlugin } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
 import { newRequestScope } from '../core/request-scope.ts';
 import { releaseContext, type GatewayContext } from './context.ts';
 import { readBody } from './http/body.ts';
@@ -21,7 +22,7 @@ import type { RequestScope } from '../core/request-scope.ts';
 export type ContextFactory = (req: http.IncomingMessage, caller: Caller, scope: RequestScope, requestId: string) => GatewayContext;
 
 /** Apollo Server over the gateway's schema, with its limits and plugins, started. */
-export async function createApollo(config: AppConfig, schema: GraphQLSchema, httpServer: http.Server): Promise<ApolloServer<GatewayContext>> {
+export async function createApollo(config: AppConfig, schema: GraphQLSchema, httpServer: http.Server, logger: Logger): Promise<ApolloServer<GatewayContext>> {
   const limits = operationLimits(config.limits, config.server.production);
   const jit = config.server.executor === 'jit' ? jitExecutor(schema) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
@@ -49,6 +50,7 @@ export async function createApollo(config: AppConfig, schema: GraphQLSchema, htt
       scopePlugin,
       subscriptionsOverHttpPlugin,
       ...gatewayPlugins({ debug: config.server.debug }),
+      internalErrorLogPlugin(logger),
     ],
   });
   await apollo.start();
@@ -81,7 +83,7 @@ export async function serveGraphQL(
     }
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const scope = newRequestScope();
+  const scope = newRequestScope(record.requestId);
   let ctx: GatewayContext | undefined;
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },

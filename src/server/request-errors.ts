@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { getLocation, type FieldNode, type GraphQLFormattedError } from 'graphql';
 import type { SourceAdapter } from '../core/adapter.ts';
 import { formatError, PbxError, unsupported } from '../core/errors.ts';
+import type { RequestScope } from '../core/request-scope.ts';
 
 /** A place in the answer. */
 export type ErrorPath = ReadonlyArray<string | number>;
@@ -69,12 +70,13 @@ export class RequestErrors {
   /** The filed errors as the client sees them, each shaped by `formatError`. */
   formatted(): GraphQLFormattedError[] {
     return this.#list.map(({ error, path, node }) => {
-      const raw: { message: string; locations?: { line: number; column: number }[]; path: (string | number)[]; extensions: Record<string, unknown> } = {
+      const raw: { message: string; locations?: { line: number; column: number }[]; path?: (string | number)[]; extensions: Record<string, unknown> } = {
         message: error.message,
-        path: [...path],
         extensions: { code: error.code },
       };
       if (node?.loc) raw.locations = [getLocation(node.loc.source, node.loc.start)];
+      // An error of the request as a whole (a vendor answer that dropped unreadable records) has no path.
+      if (path.length > 0) raw.path = [...path];
       return formatError(raw, error);
     });
   }
@@ -87,10 +89,12 @@ export class RequestErrors {
 }
 
 /** Adds the errors filed through `ctx.errors` to the answer, after the executor's own. */
-export const requestErrorsPlugin: ApolloServerPlugin<{ errors: RequestErrors }> = {
+export const requestErrorsPlugin: ApolloServerPlugin<{ errors: RequestErrors; scope: RequestScope }> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, contextValue }) {
+        // Vendor calls that answered but dropped unreadable records report one error per source, with no path.
+        for (const problem of contextValue.scope.problems ?? []) contextValue.errors.report(problem, []);
         if (response.body.kind !== 'single' || contextValue.errors.size === 0) return;
         response.body.singleResult.errors = [...(response.body.singleResult.errors ?? []), ...contextValue.errors.formatted()];
       },

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { isUnionType, parse, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { badInput } from '../core/errors.ts';
 import { liveResolvers } from '../live/resolvers.ts';
 import { resolveRecordFields } from './record-fields.ts';
 import { resolvers } from './resolvers.ts';
@@ -36,6 +37,13 @@ function settleEntities(schema: GraphQLSchema): void {
   const field = schema.getQueryType()?.getFields()['_entities'];
   const resolve = field?.resolve as GraphQLFieldResolver<unknown, unknown> | undefined;
   if (!field || !resolve) return;
+  const entityUnion = schema.getType('_Entity');
+  const entityTypes = new Set(isUnionType(entityUnion) ? entityUnion.getTypes().map((t) => t.name) : []);
+  const isEntityRef = (r: unknown) => r !== null && typeof r === 'object' && entityTypes.has(String((r as { __typename?: unknown }).__typename));
+  const describeTypename = (r: unknown) => {
+    const t = r !== null && typeof r === 'object' ? (r as { __typename?: unknown }).__typename : undefined;
+    return typeof t === 'string' && /^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(t) ? `"${t}"` : 'a representation without a valid __typename';
+  };
   field.resolve = async (source, args, context, info) => {
     // Each representation's index, for the error paths of the rows its Extension resolves ahead.
     const representations = (args as { representations?: unknown }).representations;
@@ -46,7 +54,15 @@ function settleEntities(schema: GraphQLSchema): void {
         if (r && typeof r === 'object') index.set(r, i);
       });
     }
-    const items = (await resolve(source, args, context, info)) as unknown[];
-    return Promise.all(items.map((item) => Promise.resolve(item).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
+    // A representation of a type that is no entity (`Pbx`, an unknown name) is the client's mistake:
+    // BAD_USER_INPUT at its index, and the others are still resolved.
+    const all = Array.isArray(representations) ? representations : [];
+    const refused = all.map((r) => (isEntityRef(r) ? undefined : badInput(`_entities: ${describeTypename(r)} is not an entity type of this subgraph (entities: ${[...entityTypes].join(', ')})`)));
+    const wanted = all.filter((_r, i) => refused[i] === undefined);
+    const items = wanted.length === 0 ? [] : ((await resolve(source, wanted.length === all.length ? args : { ...args, representations: wanted }, context, info)) as unknown[]);
+    let next = 0;
+    return Promise.all(
+      all.map((_r, i) => refused[i] ?? Promise.resolve(items[next++]).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))),
+    );
   };
 }

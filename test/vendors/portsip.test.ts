@@ -69,7 +69,11 @@ describe('PortSIP contract: each doc example maps to the expected domain object'
     const v = classifyPortsipAnswer(401, { err_code: 40102, err_msg: 'Invalid or expired access token' });
     assert.deepEqual(v && [v.code, v.reason], ['VENDOR_AUTH_FAILED', 'token_expired']);
     assert.equal(isTokenExpired(new PbxError(v!.code, v!.message, 'ps', { reason: v!.reason })), true);
-    assert.equal(classifyPortsipAnswer(401, { err_code: 40101 })?.reason, undefined);
+    // The vendor's own lapse answer, any 401/403, and its documented 400 naming the token: all a refused token.
+    assert.equal(classifyPortsipAnswer(401, { err_code: 401, err_msg: 'Invalid access token' })?.reason, 'token_expired');
+    assert.equal(classifyPortsipAnswer(403, 'Forbidden')?.reason, 'token_expired');
+    assert.equal(classifyPortsipAnswer(400, { message: 'access_token expired' })?.reason, 'token_expired');
+    assert.equal(classifyPortsipAnswer(400, { message: 'pagination is required' })?.reason, undefined);
     assert.equal(classifyPortsipAnswer(404, { err_code: 40401 })?.code, 'NOT_FOUND');
     assert.equal(classifyPortsipAnswer(500, { message: 'boom' }), undefined);
   });
@@ -357,7 +361,7 @@ describe('PortSIP failures give typed errors and keep the other sources', () => 
   test('the simulator answers a bad token and an unknown extension like the vendor', async () => {
     const bad = await fetch(`${refusing.url}/extensions/list?access_token=0123456789ABCDEF0123456789ABCDEF&pagination=1&pagesize=10`);
     assert.equal(bad.status, 401);
-    assert.deepEqual(await bad.json(), { err_code: 40102, err_msg: 'Invalid or expired access token' });
+    assert.deepEqual(await bad.json(), { err_code: 401, err_msg: 'Invalid or expired access token' });
     const sim = stack.sims.get('portsip')!;
     const { access_token }: any = await (await fetch(`${sim.url}/account/credentials/verify`, { method: 'POST', body: JSON.stringify({ username: PORTSIP_SIM_USERNAME, password: PORTSIP_SIM_PASSWORD }) })).json();
     const missing = await fetch(`${sim.url}/extensions/show?access_token=${access_token}&extension_number=424242`);

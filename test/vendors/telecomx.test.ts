@@ -391,10 +391,11 @@ describe('Telecom X simulator: pages kept per user and query', () => {
   const page = async (token: string, query: string) => {
     const res = await fetch(`${sim.url}/pbx/extension?${query}&token=${token}`);
     assert.equal(res.status, 200);
-    return (await res.json()) as { items: Record<string, unknown>[] };
+    return (await res.json()) as { extensions: Record<string, unknown>[] };
   };
+  // api:auth:login: {username, password}, the username being the user's e-mail.
   const login = async (who: { email: string; password: string }) => {
-    const res = await fetch(`${sim.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+    const res = await fetch(`${sim.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: who.email, password: who.password }) });
     return ((await res.json()) as { token: string }).token;
   };
 
@@ -404,13 +405,13 @@ describe('Telecom X simulator: pages kept per user and query', () => {
     for (let round = 0; round < 2; round++) {
       const full = await page(TELECOMX_SIM.adminToken, q);
       const reduced = await page(personal, q);
-      const dolly = (p: { items: Record<string, unknown>[] }) => p.items.find((x) => x['_id'] === TELECOMX_SIM.dollyId)!;
+      const dolly = (p: { extensions: Record<string, unknown>[] }) => p.extensions.find((x) => x['_id'] === TELECOMX_SIM.dollyId)!;
       assert.ok(Array.isArray(dolly(full)['phones']), 'ADMIN sees phones');
       assert.deepEqual(Object.keys(dolly(reduced)).sort(), ['_id', 'customer', 'name', 'number', 'type']);
     }
     // A new login of the same user gets the same page; a different query is a different page.
     assert.deepEqual(await page(await login(TELECOMX_SIM.personal), q), await page(personal, q));
     const other = await page(TELECOMX_SIM.adminToken, 'limit=1');
-    assert.equal(other.items.length, 1);
+    assert.equal(other.extensions.length, 1);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../../core/config.ts';
 import { assembleAdapter, type Page, type SourceAdapter, type SourceOperations } from '../../core/adapter.ts';
 import type { RequestScope } from '../../core/request-scope.ts';
 import { inKeyOrder } from '../../core/batch.ts';
@@ -66,8 +67,31 @@ function decodePosition(cursor: string | undefined, sourceId: string): Position 
 /** The vendor's `next`: an empty string means none (proto zero value). */
 const nextOf = (paging: { next?: string } | undefined): string | undefined => paging?.next || undefined;
 
+/**
+ * The base URL must name the service's path: calls go to `<baseUrl>.Etelecom/<Method>`, so a bare
+ * host (`http://host:port`) would compose `http://host:port.Etelecom/...`, which is no URL at all.
+ * Checked when the source is built (start-up), not at the first query.
+ */
+export function checkEtelecomBaseUrl(cfg: { id: string; baseUrl: string }): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(cfg.baseUrl);
+  } catch {
+    url = undefined;
+  }
+  const path = url?.pathname.replace(/\/+$/, '') ?? '';
+  if (!url || !/^https?:$/.test(url.protocol) || path === '' || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(
+      `invalid configuration: sources[id=${JSON.stringify(cfg.id)}].baseUrl: an eTelecom base URL is http(s)://host[:port]/<service path> ` +
+        `with a path and no query, e.g. https://api.etelecom.vn/v1/etelecom.vpbx.api (calls go to <baseUrl>.Etelecom/<Method>); ` +
+        `this one has ${!url ? 'no valid URL syntax' : path === '' ? 'no path' : 'a query or fragment'}`,
+    );
+  }
+}
+
 /** Creates the eTelecom adapter for one source (one tenant's API key). */
 export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDeps): SourceAdapter {
+  checkEtelecomBaseUrl(cfg);
   const http = deps.createHttp({
     sourceId: cfg.id,
     baseUrl: rpcBaseUrl(cfg.baseUrl),

@@ -1,5 +1,6 @@
-import { PbxError } from '../../core/errors.ts';
 import type { Classification, SourceHttp } from '../../core/http.ts';
+import { listAnswer, wholeAnswer } from '../../core/validate.ts';
+import { EtelecomExtensionInfoSchema, EtelecomExtensionSchema, EtelecomExtensionsEnvelope } from './types.ts';
 import type {
   EtelecomCreateExtensionRequest,
   EtelecomError,
@@ -73,9 +74,12 @@ export function classifyEtelecomAnswer(status: number, body: unknown): Classific
 }
 
 /** A 2xx body that is not the documented shape is the vendor's fault. */
-function malformed(sourceId: string): PbxError {
-  return new PbxError('VENDOR_UNAVAILABLE', `${sourceId}: eTelecom answered with a malformed body`, sourceId);
-}
+/** The answers this client reads, checked at the edge (core/validate.ts). */
+const ANSWERS = {
+  list: listAnswer('GetExtensions', EtelecomExtensionsEnvelope, 'extensions', EtelecomExtensionSchema),
+  info: wholeAnswer('GetExtensionInfo', EtelecomExtensionInfoSchema),
+  created: wholeAnswer('CreateExtension', EtelecomExtensionSchema),
+};
 
 /** One typed function per eTelecom method used (etelecom.txt, README facts). */
 export interface EtelecomClient {
@@ -88,22 +92,11 @@ export interface EtelecomClient {
 }
 
 /** Creates the client over the source's HTTP instance (created on `rpcBaseUrl`, Bearer key set). */
-export function createEtelecomClient(http: SourceHttp, sourceId: string): EtelecomClient {
+/** `_sourceId` names the source; errors already carry it (core/http.ts). */
+export function createEtelecomClient(http: SourceHttp, _sourceId?: string): EtelecomClient {
   return {
-    async getExtensions(paging) {
-      const page = await http.post<EtelecomExtensionsPage>('GetExtensions', { paging }, { idempotent: true });
-      if (!page || typeof page !== 'object' || !Array.isArray(page.extensions)) throw malformed(sourceId);
-      return page;
-    },
-    async getExtensionInfo(by) {
-      const info = await http.post<EtelecomExtensionInfo>('GetExtensionInfo', by, { idempotent: true });
-      if (!info || typeof info !== 'object' || typeof info.extension_number !== 'string') throw malformed(sourceId);
-      return info;
-    },
-    async createExtension(req) {
-      const x = await http.post<EtelecomExtension>('CreateExtension', req);
-      if (!x || typeof x !== 'object' || typeof x.extension_number !== 'string') throw malformed(sourceId);
-      return x;
-    },
+    getExtensions: (paging) => http.post<EtelecomExtensionsPage>('GetExtensions', { paging }, { idempotent: true, answer: ANSWERS.list }),
+    getExtensionInfo: (by) => http.post<EtelecomExtensionInfo>('GetExtensionInfo', by, { idempotent: true, answer: ANSWERS.info }),
+    createExtension: (req) => http.post<EtelecomExtension>('CreateExtension', req, { answer: ANSWERS.created }),
   };
 }

@@ -1,6 +1,60 @@
 import { fakeName, seededRandom, startSimServer, type SimResponse } from '../../core/sim-server.ts';
 import type { SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
-import type { EtelecomError, EtelecomErrorCode, EtelecomExtension, EtelecomExtensionInfo, EtelecomState } from './types.ts';
+
+// The simulator's own reading of etelecom.txt and the README's facts: it shares no type or constant
+// with the adapter, so a misreading in one is caught by the other.
+
+/** Subscription state: Z new, P valid, N expired. */
+type EtelecomState = 'Z' | 'P' | 'N';
+/** Twirp error codes the simulator answers. */
+type EtelecomErrorCode = 'invalid_argument' | 'unauthenticated' | 'not_found' | 'bad_route' | 'malformed' | 'permission_denied' | 'already_exists';
+/** A Twirp error body. */
+interface EtelecomError {
+  /** Code. */
+  code: EtelecomErrorCode;
+  /** Message. */
+  msg: string;
+}
+/** One extension as GetExtensions lists it. */
+interface EtelecomExtension {
+  /** Id. */
+  id: string;
+  /** Number. */
+  extension_number: string;
+  /** SIP password. */
+  extension_password?: string;
+  /** Tenant. */
+  tenant_id: string;
+  /** Tenant domain. */
+  tenant_domain: string;
+  /** Hotline. */
+  hotline_id?: string;
+  /** User. */
+  user_id?: string;
+  /** Account. */
+  account_id?: string;
+  /** Subscription. */
+  subscription_id?: string;
+  /** State. */
+  state: EtelecomState;
+  /** Created. */
+  created_at?: string;
+  /** Updated. */
+  updated_at?: string;
+  /** Expires. */
+  expires_at?: string;
+}
+/** GetExtensionInfo's answer. */
+interface EtelecomExtensionInfo {
+  /** Number. */
+  extension_number: string;
+  /** SIP password. */
+  extension_password?: string;
+  /** Tenant domain. */
+  tenant_domain?: string;
+  /** Expires. */
+  expires_at?: string;
+}
 
 /** The simulator's API key (the demo config uses it). */
 export const ETELECOM_SIM_API_KEY = 'etelecom-demo-api-key';

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Raw eTelecom VPBX API shapes, as in ../shared/vendor-docs/etelecom.txt and the eTelecom facts of
  * ../shared/vendor-docs/README.md. These never leave this folder: mappers.ts turns them into domain
@@ -23,59 +25,72 @@ export interface EtelecomPagingRequest {
   sort?: string;
 }
 
-/** Cursor paging state of a list answer. */
-export interface EtelecomPagingAnswer {
-  /** The `after` the request carried. */
-  after?: string;
-  /** The `before` the request carried. */
-  before?: string;
-  /** The page size used. */
-  limit?: number;
-  /** Cursor of the following page; empty or absent when this page is the last. */
-  next?: string;
-  /** Cursor of the preceding page; empty or absent when this page is the first. */
-  prev?: string;
-  /** The sort used. */
-  sort?: string;
-}
+/** The paging part of a list answer (cursor paging). */
+export const EtelecomPagingAnswerSchema = z.object({
+  /** Cursor the page was read after. */
+  after: z.string().optional(),
+  /** Cursor the page was read before. */
+  before: z.string().optional(),
+  /** Page size. */
+  limit: z.number().optional(),
+  /** Cursor of the next page ('' when none). */
+  next: z.string().optional(),
+  /** Cursor of the previous page ('' when none). */
+  prev: z.string().optional(),
+  /** Sort order. */
+  sort: z.string().optional(),
+});
+/** The paging part of a list answer. */
+export type EtelecomPagingAnswer = z.infer<typeof EtelecomPagingAnswerSchema>;
 
-/** One extension as GetExtensions lists it and CreateExtension answers it. */
-export interface EtelecomExtension {
-  /** Extension id (an int64 as a string). */
-  id: string;
-  /** Extension number (a string here, an integer in CreateExtension's request). */
-  extension_number: string;
-  /** SIP password: write-only in pbx-graph, never mapped. */
-  extension_password?: string;
-  /** Tenant (switchboard) id. */
-  tenant_id: string;
-  /** Tenant (switchboard) SIP domain. */
-  tenant_domain: string;
-  /** Hotline (trunk number) id the extension is bound to. */
-  hotline_id?: string;
-  /** Assigned user id; empty, "0" or absent when unassigned. */
-  user_id?: string;
+/** An id eTelecom writes as a string (int64 in JSON, as protobuf does); a bare number is read as its digits. */
+const rpcId = z.union([z.string().min(1), z.number().int().transform(String)]);
+
+/**
+ * One extension of GetExtensions (and CreateExtension's answer). `extension_password` is never
+ * mapped (CreateExtension hands it out once). `state` is kept as a word: an undocumented code maps to UNKNOWN.
+ */
+export const EtelecomExtensionSchema = z.object({
+  /** Extension id. */
+  id: rpcId,
+  /** Extension number. */
+  extension_number: z.union([z.string().regex(/^[0-9]{1,32}$/), z.number().int().nonnegative().transform(String)]),
+  /** SIP password: never mapped. */
+  extension_password: z.string().optional(),
+  /** Tenant id. */
+  tenant_id: rpcId,
+  /** Tenant SIP domain. */
+  tenant_domain: z.string(),
+  /** Hotline id. */
+  hotline_id: z.string().optional(),
+  /** User id. */
+  user_id: z.string().optional(),
   /** Account id. */
-  account_id?: string;
+  account_id: z.string().optional(),
   /** Subscription id. */
-  subscription_id?: string;
-  /** Subscription validity. */
-  state: EtelecomState;
-  /** Created (RFC 3339). */
-  created_at?: string;
-  /** Last changed (RFC 3339). */
-  updated_at?: string;
-  /** Subscription expiry (RFC 3339, e.g. "2021-03-10T17:07:19+07:00"). */
-  expires_at?: string;
-}
+  subscription_id: z.string().optional(),
+  /** Subscription state code (EtelecomState, or an undocumented one). */
+  state: z.string(),
+  /** Creation time. */
+  created_at: z.string().optional(),
+  /** Update time. */
+  updated_at: z.string().optional(),
+  /** Expiry of the subscription. */
+  expires_at: z.string().optional(),
+});
+/** One extension of GetExtensions. */
+export type EtelecomExtension = z.infer<typeof EtelecomExtensionSchema>;
 
+/** GetExtensions answer's envelope; `extensions` is checked record by record. */
+export const EtelecomExtensionsEnvelope = z.object({
+  /** Paging. */
+  paging: EtelecomPagingAnswerSchema.optional(),
+});
 /** GetExtensions answer. */
-export interface EtelecomExtensionsPage {
-  /** The page of extensions. */
+export type EtelecomExtensionsPage = z.infer<typeof EtelecomExtensionsEnvelope> & {
+  /** The page. */
   extensions: EtelecomExtension[];
-  /** Paging state. */
-  paging?: EtelecomPagingAnswer;
-}
+};
 
 /** GetExtensionInfo request: one of the three keys. */
 export interface EtelecomExtensionInfoRequest {
@@ -87,17 +102,19 @@ export interface EtelecomExtensionInfoRequest {
   phone?: string;
 }
 
-/** GetExtensionInfo answer: the SIP registration view of one extension, nothing more. */
-export interface EtelecomExtensionInfo {
+/** GetExtensionInfo answer (the password is never mapped). */
+export const EtelecomExtensionInfoSchema = z.object({
   /** Extension number. */
-  extension_number: string;
-  /** SIP password: write-only in pbx-graph, never mapped. */
-  extension_password?: string;
+  extension_number: z.union([z.string().regex(/^[0-9]{1,32}$/), z.number().int().nonnegative().transform(String)]),
+  /** SIP password: never mapped. */
+  extension_password: z.string().optional(),
   /** Tenant SIP domain. */
-  tenant_domain?: string;
-  /** Subscription expiry (RFC 3339). */
-  expires_at?: string;
-}
+  tenant_domain: z.string().optional(),
+  /** Expiry of the subscription. */
+  expires_at: z.string().optional(),
+});
+/** GetExtensionInfo answer. */
+export type EtelecomExtensionInfo = z.infer<typeof EtelecomExtensionInfoSchema>;
 
 /** CreateExtension request. */
 export interface EtelecomCreateExtensionRequest {

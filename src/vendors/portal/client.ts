@@ -1,6 +1,16 @@
 import { PbxError } from '../../core/errors.ts';
 import type { Classification, SourceHttp } from '../../core/http.ts';
-import type { PortalExtensionAnswer, PortalListAnswer, PortalListItem, PortalRequest } from './types.ts';
+import { listAnswer, wholeAnswer } from '../../core/validate.ts';
+import {
+  PortalExtensionAnswerSchema, PortalListEnvelope, PortalListItemSchema,
+  type PortalExtensionAnswer, type PortalListAnswer, type PortalListItem, type PortalRequest,
+} from './types.ts';
+
+/** The answers this client reads, checked at the edge (core/validate.ts). */
+const ANSWERS = {
+  list: listAnswer('get/extensions', PortalListEnvelope, 'result', PortalListItemSchema),
+  get: wholeAnswer('get/extension', PortalExtensionAnswerSchema),
+};
 
 /** Keys only an answer that carries an extension has (portal-pbx.txt, "JSON Response Parameters"). */
 const EXTENSION_KEYS = ['number', 'firstName', 'lastName', 'email', 'callerId', 'lastUpdate', 'e911'] as const;
@@ -76,12 +86,11 @@ export function createPortalClient(http: SourceHttp, creds: PortalCredentials, s
   return {
     async listExtensions() {
       // A POST that only reads: safe to retry.
-      const answer = await http.post<PortalListAnswer>('get/extensions', request(), { idempotent: true });
-      if (!Array.isArray(answer?.result)) throw malformed(sourceId);
+      const answer = await http.post<PortalListAnswer>('get/extensions', request(), { idempotent: true, answer: ANSWERS.list });
       return answer.result;
     },
     async getExtension(extId) {
-      const answer = await http.post<PortalExtensionAnswer>('get/extension', request({ extId }), { idempotent: true });
+      const answer = await http.post<PortalExtensionAnswer>('get/extension', request({ extId }), { idempotent: true, answer: ANSWERS.get });
       // A success envelope without the extension is no answer to use (classify let it through).
       if (!hasExtensionData(answer)) throw malformed(sourceId);
       return answer;

@@ -1,6 +1,57 @@
 import { fakeName, seededRandom, startSimServer, type SimResponse } from '../../core/sim-server.ts';
 import type { SimStatus, SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
-import type { PortalE911, PortalEnvelope, PortalExtensionAnswer, PortalListAnswer, PortalListItem } from './types.ts';
+
+// The simulator's own reading of portal-pbx.txt and the README's facts: it shares no type or constant
+// with the adapter, so a misreading in one is caught by the other.
+
+/** The envelope of every answer. */
+interface PortalEnvelope {
+  /** Outcome text. */
+  message: string;
+  /** Success, or (get/extension) registration. */
+  status: boolean;
+  /** Node. */
+  node: string;
+  /** Seconds taken. */
+  executionTime: string | number;
+}
+/** E911 data. */
+type PortalE911 = Record<string, string | null>;
+/** One listed extension. */
+interface PortalListItem {
+  /** Number. */
+  number: number | string;
+  /** First name. */
+  firstName: string | null;
+  /** Last name. */
+  lastName: string | null;
+  /** Registration, "1"/"0" as in the example. */
+  status: '1' | '0';
+}
+/** get/extensions answer. */
+interface PortalListAnswer extends PortalEnvelope {
+  /** Count. */
+  count: number;
+  /** Extensions. */
+  result: PortalListItem[];
+}
+/** get/extension answer. */
+interface PortalExtensionAnswer extends PortalEnvelope {
+  /** Number. */
+  number?: number | string;
+  /** First name. */
+  firstName?: string | null;
+  /** Last name. */
+  lastName?: string | null;
+  /** E-mail. */
+  email?: string | null;
+  /** Caller id. */
+  callerId?: string | null;
+  /** Export time. */
+  lastUpdate?: string | null;
+  /** E911: object, or [] when none. */
+  e911?: PortalE911 | unknown[] | null;
+}
 
 /** The simulator's portal authentication id (24 characters, as the doc requires). */
 export const PORTAL_SIM_AUTH_ID = 'PORTALSIMAUTHID000000001';

@@ -1,7 +1,10 @@
+import { z } from 'zod';
+
 /**
  * Raw Point VoIP portal API shapes, as in ../shared/vendor-docs/portal-pbx.txt and the Point VoIP
  * facts of ../shared/vendor-docs/README.md. These never leave this folder: mappers.ts turns them
- * into domain objects.
+ * into domain objects. Answers are zod schemas, checked at the edge (client.ts), and their TypeScript
+ * types are inferred from them, so the two cannot drift.
  */
 
 /** What every call sends: one JSON object, POSTed. */
@@ -18,83 +21,104 @@ export interface PortalRequest {
   extId?: string;
 }
 
-/** Fields every answer carries, success or failure. */
-export interface PortalEnvelope {
-  /** General response message ("Extension data exported from cache.", an error text, ...). */
-  message: string;
+/** A registration flag: a boolean, or "1"/"0" (the list's example writes it so), read as true/false. */
+const flag = z.union([z.boolean(), z.enum(['1', '0']).transform((v) => v === '1'), z.literal(1).transform(() => true), z.literal(0).transform(() => false)]);
+
+/** The envelope every answer carries. */
+export const PortalEnvelopeSchema = z.object({
+  /** Human-readable outcome ("Extension data exported from cache."). */
+  message: z.string().optional(),
   /**
    * Request success on an answer without extension data; on a `get/extension` answer that carries
    * extension data, the extension's registration (see client.ts).
    */
-  status: boolean;
-  /** Cloud node that executed the call, e.g. "VE-NY-04". */
-  node: string;
-  /** Seconds the call took; the doc types it float, the example sends a string. */
-  executionTime: string | number;
-}
-
-/** Registration as `get/extensions` gives it: "1" registered, "0" not. */
-export type PortalListStatus = '1' | '0';
+  status: flag,
+  /** Serving node. */
+  node: z.string().optional(),
+  /** Seconds the request took. */
+  executionTime: z.union([z.string(), z.number()]).optional(),
+});
+/** The envelope every answer carries. */
+export type PortalEnvelope = z.infer<typeof PortalEnvelopeSchema>;
 
 /**
- * One extension of `get/extensions`. The README says only that each item has a string `status`; the
- * list is the overview, so pbx-graph reads (and the simulator serves) exactly the number, the names
- * and that status. E-mail, caller id, E911 and lastUpdate come from `get/extension` only.
+ * Registration as the list writes it. The README's facts: `"1"`/`"0"` in the example and a boolean
+ * in the parameter table; both are read, and a boolean is kept as "1"/"0" so one mapper reads both.
  */
-export interface PortalListItem {
-  /** Extension number (int, as in the single get's parameter table). */
-  number: number | string;
+export const PortalListStatusSchema = z.union([z.enum(['1', '0']), z.boolean().transform((b): '1' | '0' => (b ? '1' : '0')), z.union([z.literal(1), z.literal(0)]).transform((n): '1' | '0' => (n === 1 ? '1' : '0'))]);
+/** Registration of a listed extension. */
+export type PortalListStatus = z.infer<typeof PortalListStatusSchema>;
+
+/** An extension number, written as a number or a string of digits. */
+const extNumber = z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]{1,32}$/)]);
+
+/**
+ * One extension of `get/extensions`: the number, the names and the registration. E-mail, caller id,
+ * E911 and lastUpdate come from `get/extension` only.
+ */
+export const PortalListItemSchema = z.object({
+  /** Extension number. */
+  number: extNumber,
   /** First name. */
-  firstName: string | null;
+  firstName: z.string().nullable(),
   /** Last name. */
-  lastName: string | null;
-  /** Registration: "1" or "0". */
-  status: PortalListStatus;
-}
+  lastName: z.string().nullable(),
+  /** Registration. */
+  status: PortalListStatusSchema,
+});
+/** One extension of `get/extensions`. */
+export type PortalListItem = z.infer<typeof PortalListItemSchema>;
 
-/** `get/extensions`: the whole PBX at once, no paging or filter. */
-export interface PortalListAnswer extends PortalEnvelope {
-  /** Number of extensions in `result`. */
-  count: number;
-  /** Every extension of the PBX. */
+/** `get/extensions` envelope; `result` is checked record by record. */
+export const PortalListEnvelope = PortalEnvelopeSchema.extend({
+  /** Number of extensions. */
+  count: z.number().optional(),
+});
+/** `get/extensions` answer. */
+export type PortalListAnswer = z.infer<typeof PortalListEnvelope> & {
+  /** The extensions. */
   result: PortalListItem[];
-}
+};
 
-/** `e911` when set; every key of the doc's parameter table, any of which may be missing or "". */
-export interface PortalE911 {
+/** E911 data of an extension. */
+export const PortalE911Schema = z.object({
   /** Subscriber name. */
-  subscriber?: string | null;
+  subscriber: z.string().nullable().optional(),
   /** Address line 1. */
-  address1?: string | null;
+  address1: z.string().nullable().optional(),
   /** Address line 2. */
-  address2?: string | null;
+  address2: z.string().nullable().optional(),
   /** City. */
-  city?: string | null;
-  /** State (the example spells it out: "NEW YORK"). */
-  state?: string | null;
+  city: z.string().nullable().optional(),
+  /** State. */
+  state: z.string().nullable().optional(),
   /** ZIP code. */
-  zip?: string | null;
+  zip: z.string().nullable().optional(),
   /** PSAP name. */
-  psapName?: string | null;
-}
+  psapName: z.string().nullable().optional(),
+});
+/** E911 data of an extension. */
+export type PortalE911 = z.infer<typeof PortalE911Schema>;
 
 /**
  * `get/extension`: one extension, its fields at the top level beside the envelope. `e911` is an empty
- * array when none is set and an object when set. `status` here is the registration (boolean).
+ * array when none is set and an object when set. `status` here is the registration.
  */
-export interface PortalExtensionAnswer extends PortalEnvelope {
-  /** Extension number; in the parameter table, absent from the doc's example. */
-  number?: number | string;
+export const PortalExtensionAnswerSchema = PortalEnvelopeSchema.extend({
+  /** Extension number. */
+  number: extNumber.optional(),
   /** First name. */
-  firstName?: string | null;
+  firstName: z.string().nullable().optional(),
   /** Last name. */
-  lastName?: string | null;
+  lastName: z.string().nullable().optional(),
   /** E-mail. */
-  email?: string | null;
-  /** Outbound caller id. */
-  callerId?: string | null;
-  /** "YYYY-MM-DD HH:MM:SS", zone unstated: when the cached record was last refreshed. */
-  lastUpdate?: string | null;
-  /** E911 address: `[]` when none, an object when set. */
-  e911?: PortalE911 | unknown[] | null;
-}
+  email: z.string().nullable().optional(),
+  /** Caller id. */
+  callerId: z.string().nullable().optional(),
+  /** When the cached data was exported. */
+  lastUpdate: z.string().nullable().optional(),
+  /** E911 data: an object, or an empty array when none is set. */
+  e911: z.union([PortalE911Schema, z.array(z.unknown())]).nullable().optional(),
+});
+/** `get/extension` answer. */
+export type PortalExtensionAnswer = z.infer<typeof PortalExtensionAnswerSchema>;

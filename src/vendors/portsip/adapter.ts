@@ -5,7 +5,7 @@ import { eachKey, indexBy, inKeyOrder, scanPagesForKeys } from '../../core/batch
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
 import { mapWithConcurrency } from '../../core/lists.ts';
 import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
-import { TokenCache } from '../../core/token.ts';
+import { TokenCache, type TokenHolder } from '../../core/token.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability, Extension, Group } from '../../domain/types.ts';
 import { allPages, classifyPortsipAnswer, createPortsipClient, isTokenExpired, type PortsipClient } from './client.ts';
@@ -53,7 +53,7 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
   // Sliding: each successful call extends the token (the vendor does the same); `expires` sets the
   // lifetime and tokenLifetimeMs keeps the renewal margin, so TokenCache's own margin is off.
   // Logins outside any request use a client of their own (verify takes no session token).
-  const tokens = new TokenCache({ login: loginWith(createPortsipClient(http, cfg.id, (call) => call(''))), sliding: true, marginMs: 0 });
+  const tokens: TokenHolder = new TokenCache({ login: loginWith(createPortsipClient(http, cfg.id, (call) => call(''))), sliding: true, marginMs: 0 });
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
   /** Every group with its members: 1 list page per `pageSize` groups + 1 show per group, reused briefly. */
   const groupCache = new SingleFlightCache<Group[]>(cfg.groupCacheMs);

@@ -1,15 +1,37 @@
 import { PbxError } from '../../core/errors.ts';
 import type { Classification, SourceHttp } from '../../core/http.ts';
+import type { AnswerSchema } from '../../core/validate.ts';
+import { z } from 'zod';
+import { listAnswer, wholeAnswer } from '../../core/validate.ts';
 import {
-  PORTSIP_ERR,
-  type PortsipCallRequest, type PortsipErrCode, type PortsipErrorBody, type PortsipExtensionList, type PortsipExtensionSearch,
-  type PortsipExtensionSettings, type PortsipExtensionUpdate, type PortsipGreetingAdd, type PortsipGreetingList, type PortsipGroupCreated,
-  type PortsipGroupDetail, type PortsipGroupInput, type PortsipGroupList, type PortsipPage, type PortsipSession, type PortsipStatusAnswer,
-  type PortsipStatusEntry,
+  PORTSIP_ERR, PortsipExtensionShowSchema, PortsipExtensionSummarySchema, PortsipGreetingFileSchema, PortsipGreetingListEnvelope,
+  PortsipGroupCreatedSchema, PortsipGroupDetailSchema, PortsipGroupSummarySchema, PortsipPageSchema, PortsipSessionSchema, PortsipStatusEntrySchema,
+  PortsipStatusEnvelope,
+  type PortsipCallRequest, type PortsipErrCode, type PortsipErrorBody, type PortsipExtensionList, type PortsipExtensionSettings,
+  type PortsipExtensionShow, type PortsipExtensionUpdate, type PortsipGreetingAdd, type PortsipGreetingList, type PortsipGroupCreated,
+  type PortsipGroupDetail, type PortsipGroupInput, type PortsipGroupList, type PortsipPage, type PortsipSession, type PortsipStatusEntry,
 } from './types.ts';
 
-/** The PbxError reason of a refused session token: TokenCache.use logs in again once on it. */
+/** The PbxError reason of a refused session token: TokenCache.use logs in again, once per token, on it. */
 export const TOKEN_EXPIRED = 'token_expired';
+
+/** The answers this client reads, checked at the edge (core/validate.ts). */
+const ANSWERS = {
+  verify: wholeAnswer('account/credentials/verify', PortsipSessionSchema),
+  list: listAnswer('extensions/list', PortsipPageSchema, 'extensions', PortsipExtensionSummarySchema),
+  // The doc's search example answers one object where the list answers an array.
+  search: listAnswer('extensions/search', PortsipPageSchema, 'extensions', PortsipExtensionSummarySchema, { single: true }),
+  show: wholeAnswer('extensions/show', PortsipExtensionShowSchema),
+  // A batch by key: an unreadable entry fails the batch (VENDOR_BAD_RESPONSE), never reads as a missing extension.
+  status: wholeAnswer('extensions/status', PortsipStatusEnvelope.extend({ extension_status: z.array(PortsipStatusEntrySchema) })),
+  groupList: listAnswer('extensions/group/list', PortsipPageSchema, 'groups', PortsipGroupSummarySchema),
+  groupShow: wholeAnswer('extensions/group/show', PortsipGroupDetailSchema),
+  greetingList: listAnswer('extensions/greeting_file/list', PortsipGreetingListEnvelope, 'files', PortsipGreetingFileSchema),
+  groupCreated: wholeAnswer('extensions/group/create', PortsipGroupCreatedSchema),
+};
+
+/** Words of a PortSIP error message that say the session token is the problem (its documented 400 with a message). */
+const TOKEN_WORDS = /access[_ ]?token|token/i;
 
 /** True when `err` says the vendor refused the session token as unknown or lapsed. */
 export const isTokenExpired = (err: unknown): boolean => err instanceof PbxError && err.reason === TOKEN_EXPIRED;
@@ -45,12 +67,23 @@ function isKnownErrCode(code: unknown): code is PortsipErrCode {
 }
 
 /**
- * PortSIP's error vocabulary (see PortsipErrorBody): success answers have no envelope, so only
- * non-2xx answers with a known `err_code` are read here; anything else falls back to the HTTP status.
+ * PortSIP's error vocabulary: success answers have no envelope. A refused session token is
+ * recognised by what the vendor can send: HTTP 401 or 403 (whatever the body), or its documented
+ * error format, HTTP 400 with a message naming the token. Other non-2xx answers with a known
+ * `err_code` (PortsipErrorBody) are read below; anything else falls back to the HTTP status.
+ * account/credentials/verify turns a refusal of its own into BAD_CREDENTIALS (client.ts verify).
  */
 export function classifyPortsipAnswer(status: number, body: unknown): Classification {
   if (status >= 200 && status < 300) return undefined;
-  const code = (body as Partial<PortsipErrorBody> | undefined)?.err_code;
+  const b = (body && typeof body === 'object' ? body : {}) as Partial<PortsipErrorBody> & { message?: unknown; error?: unknown };
+  const code = b.err_code;
+  const refused = { code: 'VENDOR_AUTH_FAILED', message: 'PortSIP refused the session token', reason: TOKEN_EXPIRED } as const;
+  if (code === PORTSIP_ERR.CALL_AUTH_FAILED) return { code: 'BAD_USER_INPUT', message: 'PortSIP refused the extension password for the call' };
+  if (status === 401 || status === 403) return refused;
+  if (status === 400) {
+    const words = [b.err_msg, b.message, b.error, typeof body === 'string' ? body : undefined].filter((w): w is string => typeof w === 'string');
+    if (words.some((w) => TOKEN_WORDS.test(w))) return refused;
+  }
   if (!isKnownErrCode(code)) return undefined;
   switch (code) {
     case PORTSIP_ERR.INVALID_PARAMETER:
@@ -89,7 +122,7 @@ export interface PortsipClient {
   /** GET extensions/search — one page of matches for `condition`, as an array. */
   searchExtensions(condition: string, page: number, pageSize: number): Promise<PortsipExtensionList>;
   /** GET extensions/show — every setting of one extension, with belong_groups. */
-  showExtension(number: string): Promise<PortsipExtensionSettings>;
+  showExtension(number: string): Promise<PortsipExtensionShow>;
   /** POST extensions/status — status of many extensions at once (a read). */
   extensionStatus(numbers: readonly string[]): Promise<PortsipStatusEntry[]>;
   /** GET extensions/group/list — one page of groups. */
@@ -120,23 +153,14 @@ export interface PortsipClient {
   destroyGreeting(number: string, filename: string): Promise<void>;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Creates the client over the source's HTTP instance; `withToken` supplies the session token. */
 export function createPortsipClient(http: SourceHttp, sourceId: string, withToken: WithToken): PortsipClient {
-  const malformed = () => new PbxError('VENDOR_UNAVAILABLE', `${sourceId}: PortSIP answered with a malformed body`, sourceId);
-  /** A 2xx answer lacking the fields every caller needs is the vendor's fault, not ours. */
-  const check = <T>(body: unknown, ok: (b: Record<string, unknown>) => boolean): T => {
-    if (!isObject(body) || !ok(body)) throw malformed();
-    return body as T;
-  };
-  const paged = (b: Record<string, unknown>, key: string) => typeof b['page_count'] === 'number' && key in b;
   // GETs carry the token in the query, POSTs in the body, as the doc's examples do. The token comes
   // first: on Node 20 a spread followed by a field costs hidden classes per call (core/http.ts).
-  const get = <T>(path: string, query: Record<string, string | number>, idempotent = true) =>
-    withToken((token) => http.get<T>(path, { searchParams: { access_token: token, ...query }, idempotent }));
-  const read = <T>(path: string, body: Record<string, unknown>) =>
-    withToken((token) => http.post<T>(path, { access_token: token, ...body }, { idempotent: true }));
+  const get = <T>(path: string, query: Record<string, string | number>, answer?: AnswerSchema<T>) =>
+    withToken((token) => http.get<T>(path, answer ? { searchParams: { access_token: token, ...query }, answer } : { searchParams: { access_token: token, ...query }, idempotent: false }));
+  const read = <T>(path: string, body: Record<string, unknown>, answer: AnswerSchema<T>) =>
+    withToken((token) => http.post<T>(path, { access_token: token, ...body }, { idempotent: true, answer }));
   const write = async (path: string, body: object) => {
     await withToken((token) => http.post<unknown>(path, { access_token: token, ...body }));
   };
@@ -144,51 +168,38 @@ export function createPortsipClient(http: SourceHttp, sourceId: string, withToke
 
   return {
     async verify(username, password) {
-      // Logging in twice is harmless (a second token), so a lost answer may be retried.
-      const body = await http.post<unknown>(PORTSIP_PATHS.verify, { username, password }, { idempotent: true });
-      return check<PortsipSession>(body, (b) => typeof b['access_token'] === 'string' && b['access_token'] !== '');
+      try {
+        // Logging in twice is harmless (a second token), so a lost answer may be retried.
+        return await http.post<PortsipSession>(PORTSIP_PATHS.verify, { username, password }, { idempotent: true, answer: ANSWERS.verify });
+      } catch (err) {
+        // A refusal of the login itself is the configured credentials, not a lapsed session.
+        if (err instanceof PbxError && err.reason === TOKEN_EXPIRED) {
+          throw new PbxError('VENDOR_AUTH_FAILED', `${sourceId}: PortSIP refused the configured username or password`, sourceId, { cause: err });
+        }
+        throw err;
+      }
     },
-    async listExtensions(pageNo, pageSize) {
-      const body = await get<unknown>(PORTSIP_PATHS.list, page(pageNo, pageSize));
-      return check<PortsipExtensionList>(body, (b) => paged(b, 'extensions') && Array.isArray(b['extensions']));
-    },
-    async searchExtensions(condition, pageNo, pageSize) {
+    listExtensions: (pageNo, pageSize) => get<PortsipExtensionList>(PORTSIP_PATHS.list, page(pageNo, pageSize), ANSWERS.list),
+    searchExtensions(condition, pageNo, pageSize) {
       const { sort_by: _unused, ...q } = page(pageNo, pageSize);
-      const body = await get<unknown>(PORTSIP_PATHS.search, { ...q, condition });
-      const s = check<PortsipExtensionSearch>(body, (b) => paged(b, 'extensions') && (Array.isArray(b['extensions']) || isObject(b['extensions'])));
-      // The doc's example answers one object where the list answers an array.
-      return { ...s, extensions: Array.isArray(s.extensions) ? s.extensions : [s.extensions] };
+      return get<PortsipExtensionList>(PORTSIP_PATHS.search, { ...q, condition }, ANSWERS.search);
     },
-    async showExtension(number) {
-      const body = await get<unknown>(PORTSIP_PATHS.show, { extension_number: number });
-      return check<PortsipExtensionSettings>(body, (b) => typeof b['extension_number'] === 'string');
-    },
+    showExtension: (number) => get<PortsipExtensionShow>(PORTSIP_PATHS.show, { extension_number: number }, ANSWERS.show),
     async extensionStatus(numbers) {
-      const body = await read<unknown>(PORTSIP_PATHS.status, { extensions: numbers });
-      return check<PortsipStatusAnswer>(body, (b) => Array.isArray(b['extension_status'])).extension_status;
+      return (await read(PORTSIP_PATHS.status, { extensions: numbers }, ANSWERS.status)).extension_status;
     },
-    async listGroups(pageNo, pageSize) {
-      const body = await get<unknown>(PORTSIP_PATHS.groupList, page(pageNo, pageSize));
-      return check<PortsipGroupList>(body, (b) => paged(b, 'groups') && Array.isArray(b['groups']));
-    },
-    async showGroup(groupId) {
-      const body = await get<unknown>(PORTSIP_PATHS.groupShow, { group_id: groupId });
-      return check<PortsipGroupDetail>(body, (b) => b['members'] === undefined || Array.isArray(b['members']));
-    },
-    async listGreetings(number, pageNo, pageSize) {
-      const body = await get<unknown>(PORTSIP_PATHS.greetingList, { ...page(pageNo, pageSize), extension_number: number });
-      return check<PortsipGreetingList>(body, (b) => paged(b, 'files') && Array.isArray(b['files']));
-    },
+    listGroups: (pageNo, pageSize) => get<PortsipGroupList>(PORTSIP_PATHS.groupList, page(pageNo, pageSize), ANSWERS.groupList),
+    showGroup: (groupId) => get<PortsipGroupDetail>(PORTSIP_PATHS.groupShow, { group_id: groupId }, ANSWERS.groupShow),
+    listGreetings: (number, pageNo, pageSize) =>
+      get<PortsipGreetingList>(PORTSIP_PATHS.greetingList, { ...page(pageNo, pageSize), extension_number: number }, ANSWERS.greetingList),
     createExtension: (body) => write(PORTSIP_PATHS.create, body),
     updateExtension: (body) => write(PORTSIP_PATHS.update, body),
     destroyExtension: (number) => write(PORTSIP_PATHS.destroy, { extension_number: number }),
     async call(req) {
-      await get<unknown>(PORTSIP_PATHS.call, { ...req }, false);
+      await get<unknown>(PORTSIP_PATHS.call, { ...req });
     },
-    async createGroup(input) {
-      const body = await withToken((token) => http.post<unknown>(PORTSIP_PATHS.groupCreate, { ...input, access_token: token }));
-      return check<PortsipGroupCreated>(body, (b) => typeof b['group_id'] === 'string');
-    },
+    createGroup: (input) =>
+      withToken((token) => http.post<PortsipGroupCreated>(PORTSIP_PATHS.groupCreate, { ...input, access_token: token }, { answer: ANSWERS.groupCreated })),
     updateGroup: (body) => write(PORTSIP_PATHS.groupUpdate, body),
     destroyGroup: (groupId) => write(PORTSIP_PATHS.groupDestroy, { group_id: groupId }),
     addGreeting: (body) => write(PORTSIP_PATHS.greetingAdd, body),

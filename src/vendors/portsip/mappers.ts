@@ -15,8 +15,8 @@ import {
 /** PortSIP writes "none" as an empty string. */
 const text = (s: string | null | undefined): string | null => (s === undefined || s === null || s === '' ? null : s);
 
-const fullName = (first: string | undefined, last: string | undefined): string | null =>
-  text([first, last].filter((s) => s !== undefined && s !== '').join(' '));
+const fullName = (first: string | null | undefined, last: string | null | undefined): string | null =>
+  text([first, last].filter((s) => typeof s === 'string' && s !== '').join(' '));
 
 /** Validity the copied page gives a token ("30 seconds"), used when `expires` is unreadable. */
 export const DOC_TOKEN_VALIDITY_MS = 30_000;
@@ -56,7 +56,7 @@ export function mapStatusWord(word: string | null | undefined): ExtensionStatus 
 }
 
 /** One entry of extensions/status. PortSIP gives no freshness time. */
-export function mapStatus(x: { status: string; user_agent?: string }): StatusInfo {
+export function mapStatus(x: { status: string; user_agent?: string | null | undefined }): StatusInfo {
   return { status: mapStatusWord(x.status), vendorStatus: text(x.status), userAgent: text(x.user_agent), updatedAt: null };
 }
 

@@ -1,12 +1,115 @@
 import { randomBytes } from 'node:crypto';
 import { fakeName, seededRandom, startSimServer, type SimRequest, type SimResponse } from '../../core/sim-server.ts';
 import type { SimStatus, SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
-import { PORTSIP_PATHS } from './client.ts';
-import {
-  PORTSIP_ERR, PORTSIP_WEEKDAYS,
-  type PortsipErrCode, type PortsipExtensionSettings, type PortsipExtensionSummary, type PortsipGreetingFile, type PortsipGroupDetail,
-  type PortsipOfficeHours, type PortsipStatusWord,
-} from './types.ts';
+
+// The simulator's own reading of portsip.txt and the README's PortSIP facts: it shares no type or
+// constant with the adapter, so a misreading in one is caught by the other.
+
+/** Endpoint paths below `/api/`: the copied page's GET URLs, and its titles for the POSTs. */
+const PATHS = {
+  verify: 'account/credentials/verify',
+  list: 'extensions/list',
+  search: 'extensions/search',
+  show: 'extensions/show',
+  status: 'extensions/status',
+  call: 'extensions/call',
+  create: 'extensions/create',
+  update: 'extensions/update',
+  destroy: 'extensions/destroy',
+  groupList: 'extensions/group/list',
+  groupShow: 'extensions/group/show',
+  groupCreate: 'extensions/group/create',
+  groupUpdate: 'extensions/group/update',
+  groupDestroy: 'extensions/group/destroy',
+  greetingList: 'extensions/greeting_file/list',
+  greetingAdd: 'extensions/greeting_file/create',
+  greetingSetup: 'extensions/greeting_file/setup',
+  greetingDestroy: 'extensions/greeting_file/destroy',
+} as const;
+
+/** The simulator's error codes (the page publishes none): HTTP status times 100 plus a number. */
+const ERR = {
+  INVALID_PARAMETER: 40001,
+  BAD_CREDENTIALS: 40101,
+  CALL_AUTH_FAILED: 40301,
+  EXTENSION_NOT_FOUND: 40401,
+  GROUP_NOT_FOUND: 40402,
+  GREETING_NOT_FOUND: 40403,
+  ALREADY_EXISTS: 40901,
+} as const;
+/** One of ERR, or a bare HTTP status (a lapsed token answers `err_code: 401`). */
+type ErrCode = (typeof ERR)[keyof typeof ERR] | 401;
+
+/** The weekdays of `office_hours`. */
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** Status words the simulator answers. */
+type StatusWord = 'AVAILABLE' | 'ON_CALL' | 'OFFLINE' | 'DND' | 'AWAY';
+
+/** An extensions/show record as the page gives it (sections are free-form objects here). */
+interface ExtensionSettings {
+  /** Extension number. */
+  extension_number: string;
+  /** SIP password. */
+  password?: string;
+  /** Web password. */
+  web_access_password?: string;
+  /** Profile. */
+  profile?: Record<string, string>;
+  /** Voicemail. */
+  voice_mail?: Record<string, unknown>;
+  /** Forwarding. */
+  forward_rules?: Record<string, Record<string, unknown>>;
+  /** Options. */
+  options?: Record<string, unknown>;
+  /** Office hours. */
+  office_hours?: Record<string, string>;
+  /** Groups (show only). */
+  belong_groups?: Array<string | { group_id: string; group_name?: string }>;
+}
+/** One listed extension. */
+interface ExtensionSummary {
+  /** Number. */
+  extension_number: string;
+  /** First name. */
+  first_name: string;
+  /** Last name. */
+  last_name: string;
+  /** E-mail. */
+  email: string;
+  /** Status word. */
+  status: string;
+  /** User agent. */
+  user_agent: string;
+  /** MAC. */
+  phone_mac_address: string;
+  /** Model. */
+  phone_model: string;
+}
+/** A greeting file. */
+interface GreetingFile {
+  /** File name. */
+  filename: string;
+  /** Enabled. */
+  enabled: boolean;
+}
+/** An extension group. */
+interface GroupDetail {
+  /** Id. */
+  group_id?: string;
+  /** Name. */
+  group_name: string;
+  /** Description. */
+  group_description?: string;
+  /** Intercom. */
+  enable_intercom?: boolean;
+  /** External calls. */
+  enable_external_call?: boolean;
+  /** Console. */
+  enable_management_console_access?: boolean;
+  /** Member numbers. */
+  members?: string[];
+}
 
 /** The simulator's account (the demo config uses it). */
 export const PORTSIP_SIM_USERNAME = 'admin';
@@ -30,9 +133,9 @@ export interface PortsipSimulatorHandle extends SimulatorHandle {
 /** One extension as the simulator keeps it: the settings (with secrets) plus live state. */
 interface SimExtension {
   /** The extensions/show record, secrets included (belong_groups is computed on answer). */
-  settings: PortsipExtensionSettings;
+  settings: ExtensionSettings;
   /** Live status word. */
-  status: PortsipStatusWord;
+  status: StatusWord;
   /** User agent of the registered phone ('' when offline). */
   userAgent: string;
   /** MAC address of the phone ('' when none). */
@@ -40,13 +143,13 @@ interface SimExtension {
   /** Phone model ('' when none). */
   model: string;
   /** Greeting files and the one in use. */
-  greetings: { default_file: string; files: PortsipGreetingFile[] };
+  greetings: { default_file: string; files: GreetingFile[] };
 }
 
 /** The doc's "Retrive settings for extension" example (extension 1000), secrets included. */
-export function docExampleSettings(): PortsipExtensionSettings {
+export function docExampleSettings(): ExtensionSettings {
   const presence = () => ({ office_hours_action: 'CONNECT_TO_VOICE', office_hours_action_value: '', outside_office_hours_action: 'CONNECT_TO_VOICE', outside_office_hours_action_value: '' });
-  const hours = Object.fromEntries(PORTSIP_WEEKDAYS.flatMap((d) => [[`${d}_from`, '09:00'], [`${d}_to`, '17:00']])) as PortsipOfficeHours;
+  const hours = Object.fromEntries(WEEKDAYS.flatMap((d) => [[`${d}_from`, '09:00'], [`${d}_to`, '17:00']])) as Record<string, string>;
   return {
     extension_number: '1000',
     password: '123456',
@@ -71,8 +174,8 @@ export function docExampleSettings(): PortsipExtensionSettings {
 export const DOC_GREETINGS_EXAMPLE = { default_file: 'abcdfeg.wav', files: [{ filename: 'default.wav,', enabled: true }, { filename: 'qweqwrer.wav', enabled: false }] };
 
 /** The doc's group examples: the show example as group "12" (the create/update examples' id), and the list's two. */
-function docGroups(): Map<string, PortsipGroupDetail> {
-  return new Map<string, PortsipGroupDetail>([
+function docGroups(): Map<string, GroupDetail> {
+  return new Map<string, GroupDetail>([
     ['12', { group_id: '12', group_name: 'Sample extension group', group_description: 'Sample extension group', enable_intercom: true, enable_external_call: true, enable_management_console_access: true, members: ['105', '106', '107'] }],
     ['5E7B5E37-4008-429C-85D3-183DD4D4A9D9', { group_id: '5E7B5E37-4008-429C-85D3-183DD4D4A9D9', group_name: 'Example extension group', group_description: '', enable_intercom: false, enable_external_call: false, enable_management_console_access: false, members: [] }],
     [DEFAULT_GROUP, { group_id: DEFAULT_GROUP, group_name: DEFAULT_GROUP, group_description: '', enable_intercom: true, enable_external_call: true, enable_management_console_access: false, members: [] }],
@@ -98,7 +201,7 @@ const PHONES = [
 ];
 
 /** Seed plus generated data; deterministic for `size`. */
-function buildData(size: number): { extensions: Map<string, SimExtension>; groups: Map<string, PortsipGroupDetail> } {
+function buildData(size: number): { extensions: Map<string, SimExtension>; groups: Map<string, GroupDetail> } {
   const rand = seededRandom(7001);
   const extensions = new Map<string, SimExtension>();
   const groups = docGroups();
@@ -124,7 +227,7 @@ function buildData(size: number): { extensions: Map<string, SimExtension>; group
   for (const g of named) {
     groups.set(g.group_id, { ...g, group_description: `${g.group_name} team`, enable_intercom: true, enable_external_call: g.group_name !== 'Engineering', enable_management_console_access: false, members: [] });
   }
-  const weights: [PortsipStatusWord, number][] = [['AVAILABLE', 0.4], ['OFFLINE', 0.3], ['ON_CALL', 0.15], ['DND', 0.08], ['AWAY', 0.07]];
+  const weights: [StatusWord, number][] = [['AVAILABLE', 0.4], ['OFFLINE', 0.3], ['ON_CALL', 0.15], ['DND', 0.08], ['AWAY', 0.07]];
   for (let i = 0; i < size; i++) {
     const number = String(3000 + i); // clear of the seed numbers
     const { first, last } = fakeName(rand);
@@ -170,7 +273,7 @@ const OPTIONS_SPEC: Record<string, FieldType> = { enable_audio_record_calls: 'bo
 const VOICEMAIL_SPEC: Record<string, FieldType> = { enable_voicemail: 'boolean', prompt_language: 'string', enable_vm_pin_auth: 'boolean', voicemail_pin: 'string', enable_play_caller_id: 'boolean', msg_read_out_datetime: 'string' };
 const AVAILABLE_SPEC: Record<string, FieldType> = { no_answer_timeval: 'number', no_answer_action: 'string', no_answer_action_value: 'string', busy_action: 'string', busy_action_value: 'string' };
 const PRESENCE_SPEC: Record<string, FieldType> = { office_hours_action: 'string', office_hours_action_value: 'string', outside_office_hours_action: 'string', outside_office_hours_action_value: 'string' };
-const HOURS_SPEC: Record<string, FieldType> = { office_hours_mode: 'string', ...Object.fromEntries(PORTSIP_WEEKDAYS.flatMap((d) => [[`${d}_from`, 'string' as const], [`${d}_to`, 'string' as const]])) };
+const HOURS_SPEC: Record<string, FieldType> = { office_hours_mode: 'string', ...Object.fromEntries(WEEKDAYS.flatMap((d) => [[`${d}_from`, 'string' as const], [`${d}_to`, 'string' as const]])) };
 const HHMM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const EXT_NUMBER = /^[0-9]{2,16}$/;
 
@@ -215,7 +318,7 @@ const GROUP_REQUIRED = ['group_name', 'enable_intercom', 'enable_external_call',
  * answers. The doc's examples are seed records, plus `size` generated extensions.
  *
  * Error answers (the page publishes none; see PortsipErrorBody): HTTP 400/401/403/404/409 with
- * `{err_code, err_msg}`; an unknown or lapsed token is 401 with err_code 40102.
+ * `{err_code, err_msg}`; an unknown or lapsed token (idle for `tokenIdleMs`) is 401 with err_code 401.
  */
 export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}): Promise<PortsipSimulatorHandle> {
   const size = Math.min(Math.max(opts.size ?? 10, 0), 10_000);
@@ -227,11 +330,11 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
   let nextGroupId = 100;
 
   const ok = (body: unknown = {}): SimResponse => ({ status: 200, body });
-  const fail = (status: number, code: PortsipErrCode, msg: string): SimResponse => ({ status, body: { err_code: code, err_msg: msg } });
-  const badParam = (msg: string) => fail(400, PORTSIP_ERR.INVALID_PARAMETER, msg);
-  const noExtension = () => fail(404, PORTSIP_ERR.EXTENSION_NOT_FOUND, 'Extension not found');
+  const fail = (status: number, code: ErrCode, msg: string): SimResponse => ({ status, body: { err_code: code, err_msg: msg } });
+  const badParam = (msg: string) => fail(400, ERR.INVALID_PARAMETER, msg);
+  const noExtension = () => fail(404, ERR.EXTENSION_NOT_FOUND, 'Extension not found');
 
-  const summary = (x: SimExtension): PortsipExtensionSummary => ({
+  const summary = (x: SimExtension): ExtensionSummary => ({
     extension_number: x.settings.extension_number,
     first_name: x.settings.profile?.first_name ?? '',
     last_name: x.settings.profile?.last_name ?? '',
@@ -278,7 +381,7 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
     for (const m of members) if (typeof m !== 'string' || !extensions.has(m)) return `members: unknown extension ${String(m)}`;
     return undefined;
   }
-  const groupOf = (b: { group_name: string; group_description?: string; enable_intercom: boolean; enable_external_call: boolean; enable_management_console_access: boolean; members?: string[] }, id: string): PortsipGroupDetail => ({
+  const groupOf = (b: { group_name: string; group_description?: string; enable_intercom: boolean; enable_external_call: boolean; enable_management_console_access: boolean; members?: string[] }, id: string): GroupDetail => ({
     group_id: id,
     group_name: b.group_name,
     group_description: b.group_description ?? '',
@@ -292,14 +395,14 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
     const route = `${req.method} ${req.path.replace(/^\//, '')}`;
     const ext = (number: unknown) => (typeof number === 'string' ? extensions.get(number) : undefined);
     switch (route) {
-      case `GET ${PORTSIP_PATHS.list}`: {
+      case `GET ${PATHS.list}`: {
         const p = paging(q);
         if ('status' in p) return p;
         // Each summary is built for the page only: the simulators share one thread, and building
         // 10,000 per list call held the other vendors' answers up (bench/NOTES.md, the harness).
         return paged([...extensions.values()], p, 'extensions', {}, true, summary);
       }
-      case `GET ${PORTSIP_PATHS.search}`: {
+      case `GET ${PATHS.search}`: {
         const p = paging(q);
         if ('status' in p) return p;
         const condition = (q.get('condition') ?? '').toLowerCase();
@@ -312,40 +415,40 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
         if (b.extensions.length === 1) b.extensions = b.extensions[0] as never;
         return answer;
       }
-      case `GET ${PORTSIP_PATHS.show}`: {
+      case `GET ${PATHS.show}`: {
         const x = ext(q.get('extension_number') ?? undefined);
         if (!x) return noExtension();
         return ok({ ...structuredClone(x.settings), belong_groups: belongGroups(x.settings.extension_number) });
       }
-      case `POST ${PORTSIP_PATHS.status}`: {
+      case `POST ${PATHS.status}`: {
         const numbers = body['extensions'];
         if (!Array.isArray(numbers) || numbers.length === 0 || !numbers.every((n) => typeof n === 'string')) return badParam('extensions must be an array of extension numbers');
         // Unknown numbers are left out of the answer rather than failing the whole batch.
         const known = numbers.map((n) => extensions.get(n as string)).filter((x): x is SimExtension => x !== undefined);
         return ok({ extension_status: known.map((x) => ({ extension_number: x.settings.extension_number, status: x.status, user_agent: x.userAgent })) });
       }
-      case `GET ${PORTSIP_PATHS.call}`: {
+      case `GET ${PATHS.call}`: {
         for (const k of ['extension', 'auth', 'to', 'domain', 'src']) if (!q.get(k)) return badParam(`${k} is required`);
         const x = ext(q.get('extension') ?? undefined);
         if (!x) return noExtension();
-        if (q.get('auth') !== x.settings.password) return fail(403, PORTSIP_ERR.CALL_AUTH_FAILED, 'Wrong extension password');
+        if (q.get('auth') !== x.settings.password) return fail(403, ERR.CALL_AUTH_FAILED, 'Wrong extension password');
         if (!/^[0-9*#+]{1,32}$/.test(q.get('to')!)) return badParam('to must be a dialable number');
         return ok();
       }
-      case `POST ${PORTSIP_PATHS.create}`: {
+      case `POST ${PATHS.create}`: {
         const problem = invalid(body, { extension_number: 'string', password: 'string', web_access_password: 'string', profile: 'object', voice_mail: 'object', forward_rules: 'object', options: 'object', office_hours: 'object' }, ['extension_number', 'password', 'web_access_password']) ?? invalidSettings(body);
         if (problem) return badParam(problem);
         const number = body['extension_number'] as string;
         if (!EXT_NUMBER.test(number)) return badParam('extension_number must be 2 to 16 digits');
-        if (extensions.has(number)) return fail(409, PORTSIP_ERR.ALREADY_EXISTS, 'Extension already exists');
+        if (extensions.has(number)) return fail(409, ERR.ALREADY_EXISTS, 'Extension already exists');
         const base = makeExtension(number, '', '', '', '');
-        const { access_token: _t, ...settings } = body as unknown as PortsipExtensionSettings & { access_token?: string };
+        const { access_token: _t, ...settings } = body as unknown as ExtensionSettings & { access_token?: string };
         base.settings = { ...base.settings, ...structuredClone(settings) };
         extensions.set(number, base);
         groups.get(DEFAULT_GROUP)?.members?.push(number);
         return ok();
       }
-      case `POST ${PORTSIP_PATHS.update}`: {
+      case `POST ${PATHS.update}`: {
         const problem = invalid(body, { extension_number: 'string', profile: 'object', options: 'object', forward_rules: 'object', office_hours: 'object', voice_mail: 'object' }, ['extension_number', 'profile', 'options', 'forward_rules', 'office_hours', 'voice_mail']) ?? invalidSettings(body);
         if (problem) return badParam(problem);
         const x = ext(body['extension_number']);
@@ -355,59 +458,59 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
         }
         return ok();
       }
-      case `POST ${PORTSIP_PATHS.destroy}`: {
+      case `POST ${PATHS.destroy}`: {
         const number = body['extension_number'];
         if (typeof number !== 'string' || !number) return badParam('extension_number is required');
         if (!extensions.delete(number)) return noExtension();
         for (const g of groups.values()) g.members = g.members?.filter((m) => m !== number);
         return ok();
       }
-      case `GET ${PORTSIP_PATHS.groupList}`: {
+      case `GET ${PATHS.groupList}`: {
         const p = paging(q);
         if ('status' in p) return p;
         const all = [...groups.values()].map((g) => ({ group_id: g.group_id!, group_name: g.group_name, members_count: g.members?.length ?? 0 }));
         return paged(all, p, 'groups');
       }
-      case `GET ${PORTSIP_PATHS.groupShow}`: {
+      case `GET ${PATHS.groupShow}`: {
         const g = groups.get(q.get('group_id') ?? '');
-        if (!g) return fail(404, PORTSIP_ERR.GROUP_NOT_FOUND, 'Extension group not found');
+        if (!g) return fail(404, ERR.GROUP_NOT_FOUND, 'Extension group not found');
         return ok(structuredClone(g));
       }
-      case `POST ${PORTSIP_PATHS.groupCreate}`: {
+      case `POST ${PATHS.groupCreate}`: {
         const problem = invalidGroup(body);
         if (problem) return badParam(problem);
-        if ([...groups.values()].some((g) => g.group_name === body['group_name'])) return fail(409, PORTSIP_ERR.ALREADY_EXISTS, 'Extension group already exists');
+        if ([...groups.values()].some((g) => g.group_name === body['group_name'])) return fail(409, ERR.ALREADY_EXISTS, 'Extension group already exists');
         const id = String(nextGroupId++);
         groups.set(id, groupOf(body as never, id));
         return ok({ group_id: id, group_name: body['group_name'] });
       }
-      case `POST ${PORTSIP_PATHS.groupUpdate}`: {
+      case `POST ${PATHS.groupUpdate}`: {
         const id = body['group_id'];
         if (typeof id !== 'string' || !id) return badParam('group_id is required');
         const problem = invalidGroup(body);
         if (problem) return badParam(problem);
-        if (!groups.has(id)) return fail(404, PORTSIP_ERR.GROUP_NOT_FOUND, 'Extension group not found');
+        if (!groups.has(id)) return fail(404, ERR.GROUP_NOT_FOUND, 'Extension group not found');
         groups.set(id, groupOf(body as never, id));
         return ok();
       }
-      case `POST ${PORTSIP_PATHS.groupDestroy}`: {
+      case `POST ${PATHS.groupDestroy}`: {
         const ref = body['group_id'];
         if (typeof ref !== 'string' || !ref) return badParam('group_id is required');
         // The doc's example passes a group name as group_id, so a name is accepted too.
         const id = groups.has(ref) ? ref : [...groups.values()].find((g) => g.group_name === ref)?.group_id;
-        if (id === undefined) return fail(404, PORTSIP_ERR.GROUP_NOT_FOUND, 'Extension group not found');
+        if (id === undefined) return fail(404, ERR.GROUP_NOT_FOUND, 'Extension group not found');
         if (id === DEFAULT_GROUP) return badParam('the default extension group cannot be removed');
         groups.delete(id);
         return ok();
       }
-      case `GET ${PORTSIP_PATHS.greetingList}`: {
+      case `GET ${PATHS.greetingList}`: {
         const p = paging(q);
         if ('status' in p) return p;
         const x = ext(q.get('extension_number') ?? undefined);
         if (!x) return noExtension();
         return paged(x.greetings.files, p, 'files', { default_file: x.greetings.default_file });
       }
-      case `POST ${PORTSIP_PATHS.greetingAdd}`: {
+      case `POST ${PATHS.greetingAdd}`: {
         const problem = invalid(body, { extension_number: 'string', filename: 'string', url: 'string' }, ['extension_number']);
         if (problem) return badParam(problem);
         const x = ext(body['extension_number']);
@@ -415,20 +518,20 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
         const url = body['url'] as string | undefined;
         const filename = (body['filename'] as string | undefined) ?? url?.split('/').pop();
         if (!filename || !/\.(wav|mp3)$/i.test(filename)) return badParam('filename must name a .wav or .mp3 file');
-        if (x.greetings.files.some((f) => f.filename === filename)) return fail(409, PORTSIP_ERR.ALREADY_EXISTS, 'Greeting file already exists');
+        if (x.greetings.files.some((f) => f.filename === filename)) return fail(409, ERR.ALREADY_EXISTS, 'Greeting file already exists');
         x.greetings.files.push({ filename, enabled: false });
         return ok();
       }
-      case `POST ${PORTSIP_PATHS.greetingSetup}`:
-      case `POST ${PORTSIP_PATHS.greetingDestroy}`: {
+      case `POST ${PATHS.greetingSetup}`:
+      case `POST ${PATHS.greetingDestroy}`: {
         const problem = invalid(body, { extension_number: 'string', filename: 'string' }, ['extension_number', 'filename']);
         if (problem) return badParam(problem);
         const x = ext(body['extension_number']);
         if (!x) return noExtension();
         const filename = body['filename'] as string;
         const file = x.greetings.files.find((f) => f.filename === filename);
-        if (!file) return fail(404, PORTSIP_ERR.GREETING_NOT_FOUND, 'Greeting file not found');
-        if (route === `POST ${PORTSIP_PATHS.greetingSetup}`) {
+        if (!file) return fail(404, ERR.GREETING_NOT_FOUND, 'Greeting file not found');
+        if (route === `POST ${PATHS.greetingSetup}`) {
           // Setting up a file makes it the one in use.
           x.greetings.default_file = filename;
           file.enabled = true;
@@ -449,8 +552,8 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
     latencyMs: opts.latencyMs,
     handler(req) {
       const body = (typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
-      if (req.method === 'POST' && req.path === `/${PORTSIP_PATHS.verify}`) {
-        if (body['username'] !== PORTSIP_SIM_USERNAME || body['password'] !== PORTSIP_SIM_PASSWORD) return fail(401, PORTSIP_ERR.BAD_CREDENTIALS, 'Invalid username or password');
+      if (req.method === 'POST' && req.path === `/${PATHS.verify}`) {
+        if (body['username'] !== PORTSIP_SIM_USERNAME || body['password'] !== PORTSIP_SIM_PASSWORD) return fail(401, ERR.BAD_CREDENTIALS, 'Invalid username or password');
         const token = randomBytes(16).toString('hex').toUpperCase();
         sessions.set(token, Date.now());
         // `expires` as a string, as in the vendor's login example.
@@ -460,7 +563,8 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
       const lastUse = typeof token === 'string' ? sessions.get(token) : undefined;
       if (typeof token !== 'string' || lastUse === undefined || Date.now() - lastUse >= idleMs) {
         if (typeof token === 'string') sessions.delete(token);
-        return fail(401, PORTSIP_ERR.INVALID_TOKEN, 'Invalid or expired access token');
+        // A lapsed or unknown token: 401 with the status as its code, as a PortSIP PBX answers it.
+        return fail(401, 401, 'Invalid or expired access token');
       }
       const answer = handle(req, body, req.query);
       // Each successful call extends the token's life.
@@ -469,10 +573,11 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
     },
   });
   /** PortSIP's status words have no ringing or busy: both are a call. */
-  const WORD: { readonly [S in SimStatus]: PortsipStatusWord } = { AVAILABLE: 'AVAILABLE', ON_CALL: 'ON_CALL', RINGING: 'ON_CALL', BUSY: 'ON_CALL', DND: 'DND', AWAY: 'AWAY', OFFLINE: 'OFFLINE' };
+  const WORD: { readonly [S in SimStatus]: StatusWord } = { AVAILABLE: 'AVAILABLE', ON_CALL: 'ON_CALL', RINGING: 'ON_CALL', BUSY: 'ON_CALL', DND: 'DND', AWAY: 'AWAY', OFFLINE: 'OFFLINE' };
   return {
     ...server,
     revokeTokens: () => sessions.clear(),
+    lapseTokens: () => sessions.clear(),
     setStatus(number, status) {
       const x = extensions.get(number);
       if (!x) throw new Error(`no PortSIP extension ${number}`);

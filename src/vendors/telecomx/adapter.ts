@@ -5,10 +5,10 @@ import { eachKey, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { ConfigError } from '../../core/config.ts';
 import { byIdentity } from '../../core/shared-cache.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
-import { TokenCache, type IssuedToken } from '../../core/token.ts';
+import { TokenCache, type IssuedToken, type TokenHolder } from '../../core/token.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability, Device, StatusInfo } from '../../domain/types.ts';
-import { classifyTelecomxAnswer, createTelecomxClient, MAX_LIMIT, PAGE_KEY, TOKEN_REJECTED, type TelecomxClient } from './client.ts';
+import { classifyTelecomxAnswer, createTelecomxClient, MAX_LIMIT, TOKEN_REJECTED, type TelecomxClient } from './client.ts';
 import { isReduced, mapExtension, mapPhone, statusFromPhones, TX_ID } from './mappers.ts';
 import type { TxExtension, TxLoginAnswer } from './types.ts';
 
@@ -56,7 +56,7 @@ const RENEW_MARGIN_MS = 30_000;
  * margin so renewal never degenerates into a login per call.
  */
 export function tokenLifetime(a: TxLoginAnswer): IssuedToken {
-  if (a.expiresInMinutes === null || a.expiresInMinutes === undefined) return { token: a.token, lifetimeMs: null };
+  if (a.expiresInMinutes === null || a.expiresInMinutes === undefined || a.expiresInMinutes === -1) return { token: a.token, lifetimeMs: null };
   const minutes = typeof a.expiresInMinutes === 'number' && a.expiresInMinutes > 0 ? a.expiresInMinutes : DEFAULT_TOKEN_MINUTES;
   return { token: a.token, lifetimeMs: Math.max(minutes * 60_000, 2 * RENEW_MARGIN_MS) };
 }
@@ -82,7 +82,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
   // Rows mapped once per vendor answer: an unchanged answer is the same object (core/answer-memo.ts).
   const toDomain = byIdentity((x: TxExtension) => mapExtension(cfg.id, x));
   const loginWith = (client: TelecomxClient) => async () => tokenLifetime(await client.login(username!, password!));
-  const tokens = machineToken === undefined ? new TokenCache({ login: loginWith(createTelecomxClient(http, cfg.id)), marginMs: RENEW_MARGIN_MS }) : undefined;
+  const tokens: TokenHolder | undefined = machineToken === undefined ? new TokenCache({ login: loginWith(createTelecomxClient(http, cfg.id)), marginMs: RENEW_MARGIN_MS }) : undefined;
   const isRejected = (err: unknown) => err instanceof PbxError && err.reason === TOKEN_REJECTED;
   const customer = cfg.customer?.toLowerCase();
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
@@ -119,7 +119,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
       }
       const limit = Math.min(Math.max(first, 1), MAX_LIMIT);
       const page = await withToken((t) => client.listExtensions(t, { offset, limit, filter: search || undefined, customer: cfg.customer }));
-      const items = page[PAGE_KEY];
+      const items = page.extensions;
       const total = typeof page.total === 'number' ? page.total : null;
       return {
         items: items.map((x, i) => ({ node: toDomain(x), cursor: String(offset + i) })),
@@ -140,7 +140,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
         keys,
         async (i) => {
           const page = await withToken((t) => client.listExtensions(t, { offset: i * MAX_LIMIT, limit: MAX_LIMIT, customer: cfg.customer }));
-          const items = page[PAGE_KEY];
+          const items = page.extensions;
           return { items, more: items.length === MAX_LIMIT };
         },
         (x) => String(x._id).toLowerCase(),

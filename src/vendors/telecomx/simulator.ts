@@ -1,9 +1,97 @@
 import { randomBytes } from 'node:crypto';
 import { fakeName, seededRandom, serialised, startSimServer, type SimRequest, type SimResponse } from '../../core/sim-server.ts';
 import type { SimStatus, SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
-import { MAX_LIMIT, PAGE_KEY } from './client.ts';
-import { TX_ID } from './mappers.ts';
-import type { TxAccessLevel, TxExtension, TxGoto, TxGotoObject, TxLoginAnswer, TxPhone } from './types.ts';
+
+// The simulator's own reading of the Telecom X pages (README facts, telecomx.txt): it shares no type
+// or constant with the adapter, so a misreading in one is caught by the other.
+
+/** Largest `limit` the list takes (api:pbx:extension:list: 1..1000). */
+const MAX_LIMIT = 1000;
+/** The list answer names its page after the resource (api:pbx:extension:list). */
+const LIST_KEY = 'extensions';
+/** Object ids: 24 hex characters. */
+const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
+
+/** Access levels, lowest first (telecomx.txt "Access level"). */
+type TxAccessLevel = 'PERSONAL' | 'VIEWER' | 'MANAGER' | 'OWNER' | 'RESELLER' | 'ADMIN';
+/** An expanded dialplan item. */
+interface TxGotoObject {
+  /** Id. */
+  _id: string;
+  /** Kind of item. */
+  type: string;
+  /** Name. */
+  name: string | null;
+  /** Number to dial. */
+  number: string | null;
+}
+/** A goto: bare id, expanded object or null. */
+type TxGoto = string | TxGotoObject | null;
+/** A phone of an extension. */
+interface TxPhone {
+  /** Id. */
+  _id: string;
+  /** SIP, MVNO or EXTERNAL. */
+  type: string;
+  /** Model. */
+  model?: string | null;
+  /** MAC (SIP) or phone number. */
+  identification?: string | null;
+  /** Connected. */
+  online?: boolean | null;
+  /** DND. */
+  dnd?: boolean | null;
+  /** Notes. */
+  notes?: string | null;
+  /** Product id. */
+  product?: string | null;
+  /** Rate plan id. */
+  ratePlan?: string | null;
+  /** Next rate plan id. */
+  newRatePlan?: string | null;
+}
+/** A noAnswer or busy block. */
+interface TxBlock {
+  /** Ring timeout, s (noAnswer). */
+  timeout?: number | null;
+  /** External callers' goto. */
+  extGoto?: TxGoto;
+  /** Local callers' goto. */
+  intGoto?: TxGoto;
+  /** Mobile callers' goto. */
+  mobileGoto?: TxGoto;
+  /** Actions and numbers. */
+  [field: string]: unknown;
+}
+/** An extension record as GET /pbx/extension/ID answers it. */
+interface TxExtension {
+  /** Id. */
+  _id: string;
+  /** Always EXTENSION. */
+  type: string;
+  /** Customer id. */
+  customer: string;
+  /** Name. */
+  name: string | null;
+  /** Number. */
+  number: string;
+  /** Employee id. */
+  employee?: string | null;
+  /** Direct number. */
+  direct?: string | null;
+  /** Inbound goto. */
+  inboundGoto?: TxGoto;
+  /** No-answer block. */
+  noAnswer?: TxBlock | null;
+  /** Busy block. */
+  busy?: TxBlock | null;
+  /** Outbound block. */
+  outbound?: { goto?: TxGoto; [field: string]: unknown } | null;
+  /** Phones (includePhones). */
+  phones?: TxPhone[];
+  /** Every other documented field. */
+  [field: string]: unknown;
+}
 
 /** The simulator's fixed ids and credentials (the demo and the tests use them). */
 export const TELECOMX_SIM = {
@@ -31,6 +119,8 @@ export const TELECOMX_SIM = {
 export interface TelecomxSimulatorOptions extends SimulatorOptions {
   /** `expiresInMinutes` of login tokens (the vendor's default is 15). */
   tokenMinutes?: number;
+  /** A login token also lapses after this long without a call, ms (default: only `tokenMinutes`). */
+  tokenIdleMs?: number;
 }
 
 /** The running Telecom X simulator. */
@@ -252,9 +342,10 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
     [TELECOMX_SIM.manager.email, { password: TELECOMX_SIM.manager.password, user: { level: 'MANAGER', customer: TELECOMX_SIM.customer, employee: null } }],
     [TELECOMX_SIM.personal.email, { password: TELECOMX_SIM.personal.password, user: { level: 'PERSONAL', customer: TELECOMX_SIM.customer, employee: DONALD_EMPLOYEE } }],
   ]);
-  const sessions = new Map<string, { user: SimUser; expiresAt: number }>([
-    [TELECOMX_SIM.adminToken, { user: { level: 'ADMIN', customer: null, employee: null }, expiresAt: Infinity }],
+  const sessions = new Map<string, { user: SimUser; expiresAt: number; lastUse: number; idles: boolean }>([
+    [TELECOMX_SIM.adminToken, { user: { level: 'ADMIN', customer: null, employee: null }, expiresAt: Infinity, lastUse: Date.now(), idles: false }],
   ]);
+  const idleMs = opts.tokenIdleMs ?? Infinity;
   let logins = 0;
 
   const expand = (g: TxGoto | undefined): TxGoto => (typeof g === 'string' ? (dialplan.get(g.toLowerCase()) ?? g) : (g ?? null));
@@ -288,14 +379,18 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
 
   function login(req: SimRequest): SimResponse {
     logins++;
-    const b = (req.body ?? {}) as { email?: unknown; password?: unknown; persist?: unknown };
-    const entry = typeof b.email === 'string' ? users.get(b.email.toLowerCase()) : undefined;
+    // api:auth:login: a JSON body {username, password} (username is the e-mail), or the same as query parameters.
+    const fromQuery = req.method === 'GET';
+    const b = (fromQuery ? Object.fromEntries(req.query) : (req.body ?? {})) as { username?: unknown; password?: unknown; persist?: unknown };
+    if (typeof b.username !== 'string' || b.username === '') return err(422, 'username');
+    if (typeof b.password !== 'string' || b.password === '') return err(422, 'password');
+    const entry = users.get(b.username.toLowerCase());
     if (!entry || entry.password !== b.password) return err(401, 'unauthorized');
     const token = randomBytes(24).toString('hex');
-    const persist = b.persist === true;
-    sessions.set(token, { user: entry.user, expiresAt: persist ? Infinity : Date.now() + tokenMinutes * 60_000 });
-    const answer: TxLoginAnswer = { token, expiresInMinutes: persist ? null : tokenMinutes, employee: entry.user.employee, customer: entry.user.customer, accessLevel: entry.user.level };
-    return { status: 200, body: answer };
+    const persist = b.persist === true || b.persist === 'true';
+    sessions.set(token, { user: entry.user, expiresAt: persist ? Infinity : Date.now() + tokenMinutes * 60_000, lastUse: Date.now(), idles: !persist });
+    // `expiresInMinutes` is -1 for a persistent token (api:auth:login).
+    return { status: 200, body: { token, expiresInMinutes: persist ? -1 : tokenMinutes, employee: entry.user.employee, customer: entry.user.customer, accessLevel: entry.user.level } };
   }
 
   // Pages served, serialised, per user and query (this simulator's records never change). The key
@@ -319,7 +414,7 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
     const limit = Number(q.get('limit') ?? 50);
     if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return err(400, 'bad_request');
     const customer = q.get('customer');
-    if (customer !== null && !TX_ID.test(customer)) return err(400, 'bad_request');
+    if (customer !== null && !OBJECT_ID.test(customer)) return err(400, 'bad_request');
     if (customer !== null && user.level !== 'ADMIN' && user.level !== 'RESELLER' && !sameId(customer, user.customer)) return err(403, 'access_denied');
     const scope = customer ?? user.customer;
     const filter = (q.get('filter') ?? '').toLowerCase();
@@ -334,11 +429,11 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
       const how = visibility(user, x);
       return view(x, how === 'denied' ? 'reduced' : how, q, true);
     });
-    return { status: 200, body: { offset, limit, total: matches.length, [PAGE_KEY]: items } };
+    return { status: 200, body: { offset, limit, total: matches.length, [LIST_KEY]: items } };
   }
 
   function getOne(user: SimUser, id: string, q: URLSearchParams): SimResponse {
-    if (!TX_ID.test(id)) return err(400, 'bad_request');
+    if (!OBJECT_ID.test(id)) return err(400, 'bad_request');
     const x = byId.get(id.toLowerCase());
     if (!x) return err(404, 'not_found');
     const how = visibility(user, x);
@@ -351,9 +446,15 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
     basePath: '',
     latencyMs: opts.latencyMs,
     handler(req) {
-      if (req.path === '/auth/login') return req.method === 'POST' ? login(req) : err(404, 'not_found');
-      const session = sessions.get(req.query.get('token') ?? '');
-      if (!session || session.expiresAt <= Date.now()) return err(401, 'unauthorized');
+      if (req.path === '/auth/login') return login(req);
+      const token = req.query.get('token') ?? '';
+      const session = sessions.get(token);
+      const now = Date.now();
+      if (!session || session.expiresAt <= now || (session.idles && now - session.lastUse >= idleMs)) {
+        if (session) sessions.delete(token);
+        return err(401, 'token');
+      }
+      session.lastUse = now;
       if (req.method !== 'GET') return err(404, 'not_found');
       if (req.path === '/pbx/extension' || req.path === '/pbx/extension/') return cachedList(session.user, req.query);
       const m = /^\/pbx\/extension\/([^/]*)$/.exec(req.path);
@@ -365,6 +466,9 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
     ...handle,
     // `requests` and `log` are live objects of the server: spread keeps the same references.
     expireTokens: () => {
+      for (const s of sessions.values()) if (s.expiresAt !== Infinity) s.expiresAt = 0;
+    },
+    lapseTokens: () => {
       for (const s of sessions.values()) if (s.expiresAt !== Infinity) s.expiresAt = 0;
     },
     logins: () => logins,

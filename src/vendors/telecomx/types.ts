@@ -1,9 +1,14 @@
+import { z } from 'zod';
+
 /**
  * Raw Telecom X platform API shapes, as in ../shared/vendor-docs/telecomx.txt (GET /pbx/extension/ID)
  * and the Telecom X facts of ../shared/vendor-docs/README.md. These never leave this folder:
- * mappers.ts turns them into domain objects.
+ * mappers.ts turns them into domain objects. Each answer is a zod schema (checked at the edge, in
+ * client.ts) and its TypeScript type is inferred from it, so the two cannot drift.
  */
 
+/** A 24-hex-character Telecom X object id (not checked here: a malformed id is NOT_FOUND at lookup). */
+const txId = z.string();
 /** A 24-hex-character Telecom X object id. */
 export type TxId = string;
 
@@ -27,216 +32,250 @@ export type TxDialplanType =
   | 'GROUP';
 
 /** A `*Goto` expanded by `expandGoto=true`. */
-export interface TxGotoObject {
+export const TxGotoObjectSchema = z.object({
   /** Id of the dialplan item. */
-  _id: TxId;
-  /** Kind of item. */
-  type: TxDialplanType | string;
+  _id: txId,
+  /** Kind of item (TxDialplanType, or a newer kind). */
+  type: z.string(),
   /** Item name. */
-  name: string | null;
+  name: z.string().nullable(),
   /** Number to dial to reach it, null when not dial-able. */
-  number: string | null;
-}
+  number: z.string().nullable(),
+});
+/** A `*Goto` expanded by `expandGoto=true`. */
+export type TxGotoObject = z.infer<typeof TxGotoObjectSchema>;
 
+/** A `*Goto` field: a bare id, or an object with `expandGoto=true`; null when unused. */
+const gotoSchema = z.union([txId, TxGotoObjectSchema]).nullable().optional();
 /** A `*Goto` field: a bare id, or an object with `expandGoto=true`; null when unused. */
 export type TxGoto = TxId | TxGotoObject | null;
 
 /** Phone types (telecomx.txt `phones.type`). */
-export type TxPhoneType = 'SIP' | 'MVNO' | 'EXTERNAL';
+export const TxPhoneTypeSchema = z.enum(['SIP', 'MVNO', 'EXTERNAL']);
+/** Phone types (telecomx.txt `phones.type`). */
+export type TxPhoneType = z.infer<typeof TxPhoneTypeSchema>;
+
+const optText = z.string().nullable().optional();
+const optFlag = z.boolean().nullable().optional();
 
 /** One phone of an extension (present with `includePhones=true`). */
-export interface TxPhone {
+export const TxPhoneSchema = z.object({
   /** Id of the phone (/pbx/sipphones id, /mvno id or external phone id). */
-  _id: TxId;
+  _id: txId,
   /** SIP, MVNO or EXTERNAL. */
-  type: TxPhoneType;
+  type: TxPhoneTypeSchema,
   /** Phone model, if available. */
-  model?: string | null;
+  model: optText,
   /** SIP: the MAC address if available, else the notes; MVNO and EXTERNAL: the phone number. */
-  identification?: string | null;
+  identification: optText,
   /** Connected / not blocked. */
-  online?: boolean | null;
+  online: optFlag,
   /** Current DND state. */
-  dnd?: boolean | null;
+  dnd: optFlag,
   /** Notes field of the phone. */
-  notes?: string | null;
+  notes: optText,
   /** Product id (SIP only). */
-  product?: TxId | null;
+  product: optText,
   /** Rate plan id (MVNO only). */
-  ratePlan?: TxId | null;
+  ratePlan: optText,
   /** New rate plan id (MVNO only). */
-  newRatePlan?: TxId | null;
-}
+  newRatePlan: optText,
+});
+/** One phone of an extension. */
+export type TxPhone = z.infer<typeof TxPhoneSchema>;
 
 /** What to do in a presence state (onPresenceOffWork / Holiday / Busy). */
-export type TxPresenceAction = 'AVAILABLE' | 'BUSY' | 'BUSY_NOT_MOBILE' | 'BUSY_NOT_MOBILE_DIRECT' | 'WHITELIST' | 'WHITELIST_INT';
+export const TxPresenceActionSchema = z.enum(['AVAILABLE', 'BUSY', 'BUSY_NOT_MOBILE', 'BUSY_NOT_MOBILE_DIRECT', 'WHITELIST', 'WHITELIST_INT']);
+/** What to do in a presence state. */
+export type TxPresenceAction = z.infer<typeof TxPresenceActionSchema>;
 
 /** Every action word the noAnswer and busy blocks use (union over all six fields). */
-export type TxForwardAction = 'NOTHING' | 'VOICEMAIL' | 'NUMBER' | 'GOTO' | 'EXTERNAL' | 'BUSY' | 'QUEUE' | 'BARGE';
+export const TxForwardActionSchema = z.enum(['NOTHING', 'VOICEMAIL', 'NUMBER', 'GOTO', 'EXTERNAL', 'BUSY', 'QUEUE', 'BARGE']);
+/** Every action word the noAnswer and busy blocks use. */
+export type TxForwardAction = z.infer<typeof TxForwardActionSchema>;
 
 /**
  * The per-caller fields both the noAnswer and the busy block carry: an action, with the number for
  * NUMBER and the dialplan item for GOTO, for external, local (int) and direct-to-mobile callers.
  */
-export interface TxCallerActions {
+const callerActionsShape = {
   /** External callers' action. */
-  extAction?: TxForwardAction | null;
+  extAction: TxForwardActionSchema.nullable().optional(),
   /** Number for extAction NUMBER. */
-  extNumber?: string | null;
+  extNumber: optText,
   /** Dialplan item for extAction GOTO. */
-  extGoto?: TxGoto;
+  extGoto: gotoSchema,
   /** Local callers' action. */
-  intAction?: TxForwardAction | null;
+  intAction: TxForwardActionSchema.nullable().optional(),
   /** Number for intAction NUMBER. */
-  intNumber?: string | null;
+  intNumber: optText,
   /** Dialplan item for intAction GOTO. */
-  intGoto?: TxGoto;
+  intGoto: gotoSchema,
   /** Direct-to-mobile callers' action. */
-  mobileAction?: TxForwardAction | null;
+  mobileAction: TxForwardActionSchema.nullable().optional(),
   /** Number for mobileAction NUMBER. */
-  mobileNumber?: string | null;
+  mobileNumber: optText,
   /** Dialplan item for mobileAction GOTO. */
-  mobileGoto?: TxGoto;
-}
+  mobileGoto: gotoSchema,
+};
+/** The per-caller action fields of noAnswer and busy. */
+export type TxCallerActions = z.infer<z.ZodObject<typeof callerActionsShape>>;
 
 /**
  * noAnswer handling. Actions: ext and int NOTHING (default), VOICEMAIL, NUMBER, GOTO; mobile also
  * EXTERNAL (use the ext settings).
  */
-export interface TxNoAnswer extends TxCallerActions {
+export const TxNoAnswerSchema = z.object({
+  ...callerActionsShape,
   /** Seconds to ring before timeout, 5-60. */
-  timeout?: number | null;
-}
+  timeout: z.number().nullable().optional(),
+});
+/** noAnswer handling. */
+export type TxNoAnswer = z.infer<typeof TxNoAnswerSchema>;
 
 /**
  * busy handling. Actions: ext BUSY (default), VOICEMAIL, NUMBER, GOTO, QUEUE; int also BARGE;
  * mobile EXTERNAL, BUSY, VOICEMAIL, NUMBER, GOTO, QUEUE.
  */
-export type TxBusy = TxCallerActions;
+export const TxBusySchema = z.object(callerActionsShape);
+/** busy handling. */
+export type TxBusy = z.infer<typeof TxBusySchema>;
 
 /** Outbound call handling. */
-export interface TxOutbound {
+export const TxOutboundSchema = z.object({
   /** ANY, NONE, LOCAL or NATIONAL. */
-  destinations?: string | null;
+  destinations: optText,
   /** Presented numbers. */
-  callerId?: {
-    /** Presented at work. */
-    onPresenceWork?: string | null;
-    /** Offer to switch to the off-work number on each call. */
-    onPresenceWorkAsk?: boolean | null;
-    /** Presented off work. */
-    onPresenceOffWork?: string | null;
-    /** Offer to switch to the at-work number on each call. */
-    onPresenceOffWorkAsk?: boolean | null;
-    /** Presented on the next call only. */
-    onNextCall?: string | null;
-  } | null;
+  callerId: z
+    .object({
+      /** Presented at work. */
+      onPresenceWork: optText,
+      /** Offer to switch to the off-work number on each call. */
+      onPresenceWorkAsk: optFlag,
+      /** Presented off work. */
+      onPresenceOffWork: optText,
+      /** Offer to switch to the at-work number on each call. */
+      onPresenceOffWorkAsk: optFlag,
+      /** Presented on the next call only. */
+      onNextCall: optText,
+    })
+    .nullable()
+    .optional(),
   /** Dialplan item run when dialing out. */
-  goto?: TxGoto;
-}
+  goto: gotoSchema,
+});
+/** Outbound call handling. */
+export type TxOutbound = z.infer<typeof TxOutboundSchema>;
 
 /**
  * One extension of GET /pbx/extension/ID (and of the list with `full`/`includePhones`). At PERSONAL
  * level another person's extension carries only `_id`, `type`, `customer`, `name` and `number`,
  * hence every other key is optional.
  */
-export interface TxExtension {
+export const TxExtensionSchema = z.object({
   /** Unique id. */
-  _id: TxId;
+  _id: txId,
   /** Always 'EXTENSION'. */
-  type: 'EXTENSION' | string;
+  type: z.string(),
   /** Customer the extension belongs to. */
-  customer: TxId;
+  customer: txId,
   /** Employee name, or usage/function. */
-  name: string | null;
+  name: z.string().nullable(),
   /** Number to dial. */
-  number: string;
+  number: z.string(),
   /** Sound played when the extension is entered. */
-  startAudio?: TxId | null;
+  startAudio: optText,
   /** Number to redirect to at once. */
-  redirect?: string | null;
+  redirect: optText,
   /** Notes. */
-  notes?: string | null;
+  notes: optText,
   /** Employee who uses the extension. */
-  employee?: TxId | null;
+  employee: optText,
   /** Direct number, null when none. */
-  direct?: string | null;
+  direct: optText,
   /** Primary extension of the employee. */
-  primary?: boolean | null;
+  primary: optFlag,
   /** Listed in the local phone book. */
-  phonebook?: boolean | null;
+  phonebook: optFlag,
   /** Call waiting. */
-  callWaiting?: boolean | null;
+  callWaiting: optFlag,
   /** Reject or challenge secret numbers. */
-  blockSecret?: boolean | null;
+  blockSecret: optFlag,
   /** No master pincode needed. */
-  autoMaster?: boolean | null;
+  autoMaster: optFlag,
   /** Mobile calls present the mobile's own number. */
-  mobileUseOwnNumber?: boolean | null;
+  mobileUseOwnNumber: optFlag,
   /** Alternate billing customer. */
-  billingCustomer?: TxId | null;
+  billingCustomer: optText,
   /** Deletion date, with the employee's. */
-  employeeDeleteDate?: string | null;
+  employeeDeleteDate: optText,
   /** Dialplan item for inbound calls. */
-  inboundGoto?: TxGoto;
+  inboundGoto: gotoSchema,
   /** Ringtone music category. */
-  ringtone?: TxId | null;
+  ringtone: optText,
   /** Music on hold category. */
-  musicOnHold?: TxId | null;
+  musicOnHold: optText,
   /** Seconds SIP phones ring before mobiles too. */
-  mobileDelay?: number | null;
+  mobileDelay: z.number().nullable().optional(),
   /** Handling in presence OFF_WORK. */
-  onPresenceOffWork?: TxPresenceAction | null;
+  onPresenceOffWork: TxPresenceActionSchema.nullable().optional(),
   /** Handling in presence HOLIDAY. */
-  onPresenceHoliday?: TxPresenceAction | null;
+  onPresenceHoliday: TxPresenceActionSchema.nullable().optional(),
   /** Handling in presence BUSY. */
-  onPresenceBusy?: TxPresenceAction | null;
+  onPresenceBusy: TxPresenceActionSchema.nullable().optional(),
   /** No-answer handling. */
-  noAnswer?: TxNoAnswer | null;
+  noAnswer: TxNoAnswerSchema.nullable().optional(),
   /** Busy handling. */
-  busy?: TxBusy | null;
+  busy: TxBusySchema.nullable().optional(),
   /** Outbound handling. */
-  outbound?: TxOutbound | null;
+  outbound: TxOutboundSchema.nullable().optional(),
   /** Phones, with `includePhones=true`. */
-  phones?: TxPhone[];
-}
+  phones: z.array(TxPhoneSchema).optional(),
+});
+/** One extension of GET /pbx/extension/ID and of the list. */
+export type TxExtension = z.infer<typeof TxExtensionSchema>;
 
 /**
- * GET /pbx/extension: the README's facts give `offset`, `limit` and `total` beside the page; the
- * page's own key is read in one place only (client.ts `PAGE_KEY`).
+ * GET /pbx/extension (api:pbx:extension:list): `offset`, `limit` and `total` beside the page, which
+ * is named `extensions` (the README's facts: every sibling list page names its array after the
+ * resource). The page itself is checked record by record (core/validate.ts listAnswer).
  */
-export interface TxExtensionList {
+export const TxExtensionListEnvelope = z.object({
   /** Offset of the first item. */
-  offset: number;
+  offset: z.number(),
   /** Page size asked for. */
-  limit: number;
+  limit: z.number(),
   /** Items matching the query. */
-  total: number;
-  /** The page (see client.ts PAGE_KEY). */
-  items: TxExtension[];
-}
+  total: z.number(),
+});
+/** The key of the list's page (api:pbx:extension:list). */
+export const TX_LIST_KEY = 'extensions';
+/** GET /pbx/extension answer. */
+export type TxExtensionList = z.infer<typeof TxExtensionListEnvelope> & { extensions: TxExtension[] };
 
 /**
- * POST /auth/login answer (README facts: a token valid `expiresInMinutes`, with the employee,
- * customer and access level; the field names of those three are ours, the doc is silent).
+ * POST /auth/login answer (api:auth:login: `token`, `expiresInMinutes` (default 15, -1 with
+ * `persist`), `employee`, `customer`, `accessLevel`).
  */
-export interface TxLoginAnswer {
+export const TxLoginAnswerSchema = z.object({
   /** The session token. */
-  token: string;
-  /** Lifetime in minutes; absent or null for a `persist` (non-expiring) token. */
-  expiresInMinutes?: number | null;
-  /** Employee of the user. */
-  employee?: TxId | null;
-  /** Customer of the user. */
-  customer?: TxId | null;
+  token: z.string().min(1),
+  /** Lifetime in minutes; -1, absent or null for a `persist` (non-expiring) token. */
+  expiresInMinutes: z.number().nullable().optional(),
+  /** Employee of the user (an id, or the employee object). */
+  employee: z.unknown().optional(),
+  /** Customer of the user (an id, or the customer object). */
+  customer: z.unknown().optional(),
   /** Access level of the user. */
-  accessLevel?: TxAccessLevel | string;
-}
+  accessLevel: z.string().optional(),
+});
+/** POST /auth/login answer. */
+export type TxLoginAnswer = z.infer<typeof TxLoginAnswerSchema>;
 
-/** Error body: `{code, message}` with the HTTP status as code and a message key (README facts). */
+/** Error body: the HTTP status with a message word, often a field name (README facts). */
 export interface TxErrorBody {
   /** HTTP status, repeated. */
   code?: number | string;
-  /** Message key: bad_request, access_denied, not_found, id, internal_error. */
+  /** Message word: bad_request, access_denied, not_found, token, a field name, internal_error. */
   message?: string;
 }

@@ -52,7 +52,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
 
   /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
   function operations(scope: RequestScope | undefined): SourceOperations {
-    const client = createVitalClient(http.scoped(scope), cfg.id);
+    const client = createVitalClient(http.scoped(scope));
     const list = () => listCache.get('all', () => client.listExtensions());
 
     /**

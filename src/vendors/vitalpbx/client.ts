@@ -1,7 +1,25 @@
 import type { SourceHttp } from '../../core/http.ts';
 import type { Classification } from '../../core/http.ts';
-import { PbxError } from '../../core/errors.ts';
-import type { VitalCdrSummary, VitalDevice, VitalEnvelope, VitalExtension, VitalQueuesInfo, VitalVoicemailRecords } from './types.ts';
+import { listAnswer, wholeAnswer, type AnswerSchema } from '../../core/validate.ts';
+import { z } from 'zod';
+import {
+  VitalCdrSummarySchema, VitalDeviceSchema, VitalEnvelopeSchema, VitalExtensionSchema, VitalQueuesInfoSchema, VitalVoicemailRecordsSchema,
+  type VitalCdrSummary, type VitalDevice, type VitalEnvelope, type VitalExtension, type VitalQueuesInfo, type VitalVoicemailRecords,
+} from './types.ts';
+
+/** A success envelope whose `data` is `data`. */
+const enveloped = <S extends z.ZodType>(endpoint: string, data: S) => wholeAnswer(endpoint, VitalEnvelopeSchema.extend({ data }));
+
+/** The answers this client reads, checked at the edge (core/validate.ts); list records are checked one by one. */
+const ANSWERS = {
+  list: listAnswer('extensions', VitalEnvelopeSchema, 'data', VitalExtensionSchema),
+  // The doc shows one extension wrapped in an array; a bad one fails the call (never NOT_FOUND).
+  get: enveloped('extensions/{id}', z.union([z.array(VitalExtensionSchema), VitalExtensionSchema])),
+  devices: listAnswer('extensions/{id}/devices', VitalEnvelopeSchema, 'data', VitalDeviceSchema),
+  queues: enveloped('extensions/{id}/queues', VitalQueuesInfoSchema),
+  cdr: enveloped('extensions/{id}/cdr_summary', VitalCdrSummarySchema),
+  voicemail: enveloped('extensions/{id}/voicemail_records', VitalVoicemailRecordsSchema),
+};
 
 /**
  * VitalPBX's error vocabulary. The doc publishes no error codes; the API answers `{status:
@@ -12,19 +30,13 @@ export function classifyVitalAnswer(status: number, body: unknown): Classificati
   const env = body as Partial<VitalEnvelope<unknown>> | undefined;
   if (status === 401 || status === 403) return { code: 'VENDOR_AUTH_FAILED', message: 'VitalPBX refused the app-key or tenant' };
   if (status === 404) return { code: 'NOT_FOUND', message: 'not found at VitalPBX' };
-  if (status >= 200 && status < 300 && env && typeof env === 'object' && env.status !== undefined && env.status !== 'success') {
+  // Only a status word that is not "success" is a failure; a status of the wrong type is a bad answer (schemas).
+  if (status >= 200 && status < 300 && env && typeof env === 'object' && typeof env.status === 'string' && env.status !== 'success') {
     return { code: 'VENDOR_UNAVAILABLE', message: 'VitalPBX answered with a failure' };
   }
   return undefined;
 }
 
-/** The data of a success envelope; a malformed envelope is the vendor's fault. */
-function data<T>(env: VitalEnvelope<T> | undefined, sourceId: string): T {
-  if (!env || typeof env !== 'object' || !('data' in env)) {
-    throw new PbxError('VENDOR_UNAVAILABLE', `${sourceId}: VitalPBX answered with a malformed body`, sourceId);
-  }
-  return env.data;
-}
 
 /** One typed function per VitalPBX endpoint (vitalpbx.txt). */
 export interface VitalClient {
@@ -43,18 +55,19 @@ export interface VitalClient {
 }
 
 /** Creates the client over the source's HTTP instance (app-key and tenant headers already set). */
-export function createVitalClient(http: SourceHttp, sourceId: string): VitalClient {
-  const get = async <T>(path: string): Promise<T> => data(await http.get<VitalEnvelope<T>>(path), sourceId);
+/** `_sourceId` names the source; errors already carry it (core/http.ts). */
+export function createVitalClient(http: SourceHttp, _sourceId?: string): VitalClient {
+  const get = async <T>(path: string, answer: AnswerSchema<VitalEnvelope<T>>): Promise<T> => (await http.get(path, { answer })).data;
   const seg = encodeURIComponent;
   return {
-    listExtensions: () => get<VitalExtension[]>('extensions'),
+    listExtensions: () => get<VitalExtension[]>('extensions', ANSWERS.list),
     getExtension: async (id) => {
-      const d = await get<VitalExtension[] | VitalExtension>(`extensions/${seg(id)}`);
+      const d = await get<VitalExtension[] | VitalExtension>(`extensions/${seg(id)}`, ANSWERS.get);
       return Array.isArray(d) ? d[0] : d;
     },
-    getDevices: (id) => get<VitalDevice[]>(`extensions/${seg(id)}/devices`),
-    getQueues: (id) => get<VitalQueuesInfo>(`extensions/${seg(id)}/queues`),
-    getCdrSummary: (id) => get<VitalCdrSummary>(`extensions/${seg(id)}/cdr_summary`),
-    getVoicemailRecords: (id) => get<VitalVoicemailRecords>(`extensions/${seg(id)}/voicemail_records`),
+    getDevices: (id) => get<VitalDevice[]>(`extensions/${seg(id)}/devices`, ANSWERS.devices),
+    getQueues: (id) => get<VitalQueuesInfo>(`extensions/${seg(id)}/queues`, ANSWERS.queues),
+    getCdrSummary: (id) => get<VitalCdrSummary>(`extensions/${seg(id)}/cdr_summary`, ANSWERS.cdr),
+    getVoicemailRecords: (id) => get<VitalVoicemailRecords>(`extensions/${seg(id)}/voicemail_records`, ANSWERS.voicemail),
   };
 }

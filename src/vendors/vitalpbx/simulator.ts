@@ -1,7 +1,38 @@
 import { byIdentity } from '../../core/shared-cache.ts';
 import { fakeName, serialised, seededRandom, startSimServer, type SimResponse } from '../../core/sim-server.ts';
 import type { SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
-import type { VitalCdrSummary, VitalDevice, VitalExtension, VitalVoicemailRecords } from './types.ts';
+
+// The simulator's own reading of vitalpbx.txt: it shares no type or constant with the adapter, so a
+// misreading in one is caught by the other.
+
+/** A device as the doc's examples show it (secret included). */
+interface VitalDevice {
+  /** Device id. */
+  device_id: string;
+  /** Every other documented field. */
+  [field: string]: string | null;
+}
+/** An extension as the doc's example shows it. */
+interface VitalExtension {
+  /** Extension id. */
+  extension_id: number;
+  /** Number. */
+  extension: string;
+  /** Name. */
+  name: string;
+  /** Tenant. */
+  tenant_id: number;
+  /** Embedded devices. */
+  devices: VitalDevice[];
+  /** Embedded queues. */
+  queues_info: { queues: number[]; queues_name: string[]; queues_penalty: string[] };
+  /** Every other documented field. */
+  [field: string]: unknown;
+}
+/** /cdr_summary: counts as strings. */
+type VitalCdrSummary = Record<'local' | 'incoming' | 'outgoing' | 'transit', string>;
+/** /voicemail_records: records by folder. */
+type VitalVoicemailRecords = Record<string, Record<string, string>>;
 
 /** The simulator's credentials (the demo config uses them). */
 export const VITAL_SIM_APP_KEY = 'vital-demo-app-key';
