@@ -80,6 +80,23 @@ describe('extensionStatusChanged', () => {
     assert.equal(a1.events.length, 1);
     for (const s of [a1, a2, everywhere1000, otherNumber, otherSource, telecom]) s.stop();
   });
+
+  test('an event answers like a query: a field the vendor lacks is null with its UNSUPPORTED_BY_VENDOR error', async () => {
+    const portsip = stack.sims.get('portsip')!;
+    const c = liveClient(stack.gateway);
+    clients.push(c);
+    const sub = collect(c, 'subscription { extensionStatusChanged(pbx: "portsip-demo", numbers: ["1001"]) { extension { number devices { id } } status } }');
+    portsip.resetCounters();
+    await waitFor(() => served(portsip.requests, 'extensions/status') > 0, 5000, 'the baseline poll');
+    await sleep(INTERVAL);
+    portsip.setStatus!('1001', 'AWAY');
+    await waitFor(() => sub.events.length > 0, INTERVAL + 1000, 'the event');
+    assert.deepEqual(sub.events[0], { extensionStatusChanged: { extension: { number: '1001', devices: null }, status: 'AWAY' } });
+    assert.equal(sub.errors.length, 1);
+    assert.equal(sub.errors[0].extensions.code, 'UNSUPPORTED_BY_VENDOR');
+    assert.deepEqual(sub.errors[0].path, ['extensionStatusChanged', 'extension', 'devices']);
+    sub.stop();
+  });
 });
 
 describe('vendor calls', () => {
