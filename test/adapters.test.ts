@@ -8,6 +8,7 @@ import { newRequestScope } from '../src/core/request-scope.ts';
 import type { SimulatorHandle } from '../src/core/vendor-module.ts';
 import type { Capability, Extension } from '../src/domain/types.ts';
 import { createAdapters } from '../src/server/app.ts';
+import { WRITE_METHODS } from '../src/core/writes.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
 
 /*
@@ -92,6 +93,16 @@ for (const mod of VENDORS.values()) {
       }
       assert.equal(adapter.capabilities.has('EXTENSION_LIST'), true);
       for (const cap of adapter.listCarries) assert.ok(adapter.capabilities.has(cap), `${cap} carried but not a capability`);
+    });
+
+    test('a write method is present exactly when its write capability is', () => {
+      const writes = adapter.writes?.(undefined);
+      for (const [cap, methods] of Object.entries(WRITE_METHODS) as [Capability, string[]][]) {
+        for (const m of methods) {
+          const has = typeof (writes as Record<string, unknown> | undefined)?.[m] === 'function';
+          assert.equal(has, adapter.capabilities.has(cap), `${cap}: ${m} ${has ? 'present but not claimed' : 'claimed but absent'}`);
+        }
+      }
     });
 
     test('list records carry what listCarries says', () => {

@@ -111,4 +111,17 @@ describe('configuration', () => {
       },
     );
   });
+  test('a file that does not parse is located by line and column, without quoting the line (it may hold a secret)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pbxg-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'sources:\n  - id: x\n    password: CANARY-yaml: nested\n');
+    writeFileSync(join(dir, 'bad.json'), '{"sources": [{"password": "CANARY-json" nope}]}');
+    for (const [file, where] of [['bad.yaml', 'line 3'], ['bad.json', 'line 1']] as const) {
+      assert.throws(() => loadConfigFile(join(dir, file), VENDORS, env), (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.ok(err.message.includes(file) && err.message.includes(where), err.message);
+        assert.doesNotMatch(err.message, /CANARY/);
+        return true;
+      });
+    }
+  });
 });

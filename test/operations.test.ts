@@ -99,3 +99,53 @@ describe('/metrics is not public once API keys are configured', () => {
     assert.match(await res.text(), /pbxgraph_requests_total/);
   });
 });
+
+describe('status codes: 4xx for a client error with the standard code, and messages that name the limit', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack({ vendors: ['vitalpbx'], size: 5, debug: false });
+  });
+  after(() => stack.close());
+
+  const ask = async (body: unknown) => {
+    const res = await post(stack.gateway.url, JSON.stringify(body));
+    return { status: res.status, body: (await res.json()) as { data?: unknown; errors: { message: string; extensions: { code: string } }[] } };
+  };
+
+  test('syntax errors are 400 GRAPHQL_PARSE_FAILED', async () => {
+    for (const query of ['{ pbxes { id }', 'query {', 'hello']) {
+      const r = await ask({ query });
+      assert.equal(r.status, 400, query);
+      assert.equal(r.body.errors[0]!.extensions.code, 'GRAPHQL_PARSE_FAILED');
+    }
+  });
+
+  test('a document over the token limit is 400 GRAPHQL_PARSE_FAILED naming the limit', async () => {
+    const r = await ask({ query: `{ pbxes { ${'id '.repeat(2500)}} }` });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.errors[0]!.extensions.code, 'GRAPHQL_PARSE_FAILED');
+    assert.match(r.body.errors[0]!.message, /2000 tokens/);
+  });
+
+  test('first: 100000 says that first must be at most 500', async () => {
+    const r = await ask({ query: '{ extensions(first: 100000) { edges { node { number } } } }' });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.errors[0]!.message, '`first` must be at most 500; got 100000.');
+  });
+
+  test('other limits name the number found, the limit and the setting', async () => {
+    const r = await ask({ query: `{ ${Array.from({ length: 25 }, (_, i) => `a${i}: pbxes { id }`).join(' ')} }` });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.errors[0]!.extensions.code, 'GRAPHQL_VALIDATION_FAILED');
+    assert.match(r.body.errors.map((e) => e.message).join(' '), /25 .*; the limit is (20|30) \(limits\.max(RootFields|Aliases)\)/);
+  });
+
+  test('a wrong variable type is 400 BAD_USER_INPUT; several operations without a name is 400', async () => {
+    const wrong = await ask({ query: 'query($n: Int) { extensions(first: $n) { totalCount } }', variables: { n: 'x' } });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.body.errors[0]!.extensions.code, 'BAD_USER_INPUT');
+    const two = await ask({ query: 'query A { pbxes { id } } query B { pbxes { id } }' });
+    assert.equal(two.status, 400);
+    assert.equal(two.body.errors[0]!.extensions.code, 'OPERATION_RESOLUTION_FAILURE');
+  });
+});

@@ -45,7 +45,7 @@ describe('page hints', () => {
     const { access_token: token } = (await (
       await fetch(`${sim().url}/account/credentials/verify`, { method: 'POST', body: JSON.stringify({ username: PORTSIP_SIM_USERNAME, password: PORTSIP_SIM_PASSWORD }) })
     ).json()) as { access_token: string };
-    const destroyed = await fetch(`${sim().url}/extensions/destroy`, { method: 'POST', body: JSON.stringify({ access_token: token, extension_number: numbers[1] }) });
+    const destroyed = await fetch(`${sim().url}/extensions/remove`, { method: 'POST', body: JSON.stringify({ access_token: token, extension_number: numbers[1] }) });
     assert.equal(destroyed.status, 200);
 
     stack.reset();

@@ -67,13 +67,6 @@ describe('production guard', () => {
       assert.equal(await run.exited, 0);
     }
   });
-
-  test('production with a configuration starts as usual', async () => {
-    const run = runMain(['--config', configFile()], { NODE_ENV: 'production' });
-    assert.ok(await waitFor(() => /pbx-graph ready/.test(run.output()), 15_000), run.output());
-    run.child.kill('SIGTERM');
-    assert.equal(await run.exited, 0);
-  });
 });
 
 describe('shutdown', () => {
@@ -105,8 +98,8 @@ describe('shutdown', () => {
     }
   });
 
-  test('a normal SIGTERM drains, closes and exits 0, logging each step', async () => {
-    const run = runMain(['--config', configFile({ shutdownTimeoutMs: 3000 })], {});
+  test('production with a configuration starts; SIGTERM drains, closes and exits 0, logging each step', async () => {
+    const run = runMain(['--config', configFile({ shutdownTimeoutMs: 3000 })], { NODE_ENV: 'production' });
     assert.ok(await waitFor(() => /pbx-graph ready/.test(run.output()), 15_000), run.output());
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0);

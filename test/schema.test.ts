@@ -17,6 +17,9 @@ test('no output field returns a secret: only booleans such as hasVoicemailPin ma
       if (!SECRETISH.test(field.name)) continue;
       const named = getNamedType(field.type);
       if (isScalarType(named) && named.name === 'Boolean') continue;
+      // The one secret the design hands out: a vendor-generated password, once, behind the `secrets`
+      // scope (test/writes.test.ts proves it is null without the scope and in a replay).
+      if (`${type.name}.${field.name}` === 'CreateExtensionPayload.generatedPassword' && /`secrets` scope/.test(field.description ?? '')) continue;
       offenders.push(`${type.name}.${field.name}: ${String(field.type)}`);
     }
   }

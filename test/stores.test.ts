@@ -43,3 +43,12 @@ describe('in-memory stores', () => {
     assert.deepEqual(got, ['one']);
   });
 });
+
+describe('in-memory key-value store under concurrency', () => {
+  it('setIfAbsent: of many callers at once, exactly one wins', async () => {
+    const kv = new MemoryKeyValueStore();
+    const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => kv.setIfAbsent('k', String(i), 1000)));
+    assert.equal(wins.filter(Boolean).length, 1);
+    kv.close();
+  });
+});

@@ -1,4 +1,5 @@
 import type { RequestScope } from './request-scope.ts';
+import type { SourceWrites, WritesFactory } from './writes.ts';
 import type {
   Capability, CallStatistics, Device, Extension, Greeting, Group, QueueMembership, StatusInfo, VoicemailMessage,
 } from '../domain/types.ts';
@@ -141,6 +142,8 @@ export interface SourceAdapter extends SourceOperations {
    * (server/invalidate.ts), so that the next read reflects it; dropping more than the record is allowed.
    */
   forget(target?: ForgetTarget): void;
+  /** The source's writes (core/writes.ts) counted in `scope`; absent when the vendor publishes none. */
+  writes?(scope: RequestScope | undefined): SourceWrites;
   /** Releases sockets and timers. */
   close(): Promise<void>;
 }
@@ -163,6 +166,8 @@ export interface AdapterParts {
   http: { close(): void; forgetAnswers?(): void };
   /** Whole-list caches and indexes that outlive a request, cleared by `forget` and on close. */
   caches?: readonly { clear(): void }[];
+  /** The source's writes; absent when the vendor publishes none. */
+  writes?: WritesFactory;
 }
 
 /** The one way a vendor folder assembles its adapter, so every source answers the same shape. */
@@ -186,6 +191,7 @@ export function assembleAdapter(parts: AdapterParts): SourceAdapter {
     ...operations(undefined),
     forRequest: operations,
     forget,
+    ...(parts.writes ? { writes: parts.writes } : {}),
     async close() {
       clear();
       http.close();

@@ -83,8 +83,8 @@ export interface ApiKeyConfig {
   name: string;
   /** The key itself. */
   key: string;
-  /** `read` (queries) and/or `write` (mutations). */
-  scopes: ('read' | 'write')[];
+  /** `read` (queries), `write` (mutations), `secrets` (vendor-generated secrets, returned once). */
+  scopes: ('read' | 'write' | 'secrets')[];
   /** Source ids this key may see; absent means all. */
   sources?: string[] | undefined;
 }
@@ -179,7 +179,7 @@ const apiKeySchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, ., - or _'),
     key: z.string().min(16, 'must be at least 16 characters'),
-    scopes: z.array(z.enum(['read', 'write'])).min(1),
+    scopes: z.array(z.enum(['read', 'write', 'secrets'])).min(1),
     sources: z.array(z.string()).optional(),
   })
   .strict();
@@ -455,7 +455,24 @@ export function loadConfigFile(path: string, vendors: ReadonlyMap<string, Vendor
   try {
     raw = extname(path) === '.json' ? JSON.parse(text) : YAML.parse(text);
   } catch (err) {
-    throw new ConfigError(`cannot parse configuration file ${path}: ${(err as Error).message}`);
+    throw new ConfigError(`cannot parse configuration file ${path}: ${parseProblem(err, text)}`);
   }
   return parseConfig(raw, vendors, env);
+}
+
+/**
+ * A parse error without the parser's excerpt of the file: the line it quotes may hold a secret. The
+ * first line of the message and the position are enough to find the mistake.
+ */
+function parseProblem(err: unknown, text: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const linePos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  if (linePos) return `${message.split('\n', 1)[0]!.replace(/ at line \d+, column \d+:?$/, '')} (line ${linePos.line}, column ${linePos.col})`;
+  const at = /at position (\d+)/.exec(message);
+  if (at) {
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split('\n').length;
+    return `not valid JSON (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
+  }
+  return 'not valid JSON or YAML';
 }

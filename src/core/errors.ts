@@ -105,7 +105,17 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     // graphql-js validation/parse errors raised before execution carry no code yet.
     return shaped(formatted.message, formatted, { code: 'GRAPHQL_VALIDATION_FAILED' });
   }
+  if (original instanceof GraphQLError && !original.originalError && isClientStatus(original.extensions['http'])) {
+    // Apollo's own refusals of a request (a persisted-query hash that does not match) carry a 4xx and no code.
+    return shaped(formatted.message, formatted, { code: 'BAD_REQUEST' });
+  }
   return shaped('Internal server error', formatted, { code: 'INTERNAL_SERVER_ERROR' });
+}
+
+/** True for Apollo's `extensions.http` of a 4xx answer. */
+function isClientStatus(http: unknown): boolean {
+  const status = (http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /**

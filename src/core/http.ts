@@ -94,6 +94,8 @@ export interface SourceHttp {
   get<T>(path: string, opts?: CallOptions<T>): Promise<T>;
   /** POST a JSON body and read a JSON answer (non-idempotent unless said). */
   post<T>(path: string, body: unknown, opts?: CallOptions<T>): Promise<T>;
+  /** DELETE and read a JSON answer (non-idempotent: never retried). */
+  delete<T>(path: string, opts?: CallOptions<T>): Promise<T>;
   /**
    * The same client for one GraphQL request: its calls (retries included) are counted in `scope`,
    * and an identical idempotent call already in flight for the request is joined, not repeated.
@@ -351,7 +353,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     });
 
   /** `readKey`: the call's identity when it is a read (idempotent), undefined for a write. */
-  function call<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions<T>, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
+  function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, co: CallOptions<T>, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
     // Held by a 429: answered at once, and the vendor is not called until the time it named.
     const wait = heldUntil - Date.now();
     if (wait > 0) return Promise.reject(rateLimited(Math.ceil(wait / 1000)));
@@ -371,13 +373,15 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     });
   }
 
-  async function send<T>(method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions<T>, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
+  async function send<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, co: CallOptions<T>, scope: RequestScope | undefined, readKey: string | undefined): Promise<T> {
     const idempotent = readKey !== undefined;
     const started = performance.now();
     const init: StreamOptions = { isStream: true, method };
     if (co.headers) init.headers = co.headers;
     if (co.searchParams) init.searchParams = definedParams(co.searchParams);
     if (method === 'POST') init.json = body;
+    // A stream without a body would wait for one to be piped in: a DELETE sends an empty one.
+    else if (method === 'DELETE') init.body = '';
     try {
       // Every attempt is a vendor call of the request (a retried call counts twice). Counted here,
       // not in a got hook: got awaits each hook before it writes the request.
@@ -444,7 +448,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
    * sent again (two resolvers asking the same thing before a loader could batch them). Scoped to the
    * request, so one caller never receives an answer fetched for another.
    */
-  function shared<T>(scope: RequestScope | undefined, method: 'GET' | 'POST', path: string, body: unknown, co: CallOptions<T> = {}): Promise<T> {
+  function shared<T>(scope: RequestScope | undefined, method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, co: CallOptions<T> = {}): Promise<T> {
     if (!(co.idempotent ?? method === 'GET')) return call<T>(method, path, body, co, scope, undefined);
     // A read's identity: the in-flight calls it may join, and the answer memo's entry. (JSON drops
     // undefined query values, as the request does.)
@@ -465,6 +469,7 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   const view = (scope: RequestScope | undefined): SourceHttp => ({
     get: (path, co) => shared(scope, 'GET', path, undefined, co),
     post: (path, body, co) => shared(scope, 'POST', path, body, co),
+    delete: (path, co) => shared(scope, 'DELETE', path, undefined, { ...co, idempotent: false }),
     scoped: view,
     forgetAnswers: () => memo.clear(),
     close,

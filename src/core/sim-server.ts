@@ -64,6 +64,7 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
   let fault: SimulatorFault = 'none';
   let retryAfter = '1';
   let inFlight = 0;
+  const stalls = new Map<string, { mode: 'hang' | 'drop'; left: number }>();
   let maxInFlight = 0;
   const base = opts.basePath.replace(/\/$/, '');
 
@@ -102,6 +103,14 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
       };
       if (fault === 'none' || RESHAPES.has(fault)) {
         const answer = await opts.handler({ method, path, query: url.searchParams, headers: req.headers, body });
+        const stall = stalls.get(key);
+        if (stall && stall.left > 0) {
+          if (--stall.left === 0) stalls.delete(key);
+          if (stall.mode === 'drop') res.destroy();
+          // A hang answers nothing; the client's own timeout ends it.
+          else await sleep(60_000);
+          return;
+        }
         let text = answer.text ?? JSON.stringify(answer.body);
         if (fault !== 'none') text = JSON.stringify(reshape(fault, answer.text !== undefined ? JSON.parse(answer.text) : answer.body));
         await untilReady();
@@ -173,6 +182,9 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimulatorH
     },
     setLatency: (ms) => {
       latency = ms;
+    },
+    stallAfterHandling: (route, mode, times = 1) => {
+      stalls.set(route, { mode, left: times });
     },
     close: () =>
       new Promise<void>((resolve) => {

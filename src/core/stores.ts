@@ -76,7 +76,9 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    if ((await this.get(key)) !== undefined) return false;
+    // Checked and set in one synchronous step: an await in between lets two callers both win.
+    const e = this.#entries.get(key);
+    if (e && e.expiresAt > this.now()) return false;
     this.#entries.set(key, { value, expiresAt: this.now() + ttlMs });
     return true;
   }

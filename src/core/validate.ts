@@ -75,6 +75,19 @@ export function wholeAnswer<S extends z.ZodType>(endpoint: string, schema: S): A
 }
 
 /**
+ * A record that must parse whole, handed on as the vendor sent it, every field kept: a record read
+ * to be written back (a vendor update that replaces the whole record must not lose what the schema
+ * does not name).
+ */
+export function verbatimAnswer<T>(endpoint: string, schema: z.ZodType): AnswerSchema<T> {
+  return remembered(endpoint, (answer) => {
+    const r = schema.safeParse(answer);
+    if (!r.success) throw new BadAnswer(firstIssue(r.error));
+    return { value: deepFreeze(answer) as T, dropped: [] };
+  });
+}
+
+/**
  * A list answer: an envelope that must parse, holding the records under `key`; a record that does
  * not parse is dropped (and reported), never passed on half-read. With `single`, a lone record where
  * the array should be is read as a list of one (a vendor's own example answers so).

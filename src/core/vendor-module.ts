@@ -107,6 +107,11 @@ export interface SimulatorHandle {
    * not reads every status but OFFLINE as registered.
    */
   setStatus?(number: string, status: SimStatus): void;
+  /**
+   * The next `times` requests to `route` (`METHOD path`) are served (their changes happen) but never
+   * answered: `hang` keeps the connection open, `drop` closes it, as a vendor that dies mid-answer.
+   */
+  stallAfterHandling(route: string, mode: 'hang' | 'drop', times?: number): void;
   /** Stops the server. */
   close(): Promise<void>;
 }

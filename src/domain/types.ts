@@ -24,7 +24,14 @@ export type Capability =
   | 'FORWARDING'
   | 'OFFICE_HOURS'
   | 'CALL_STATISTICS'
-  | 'SUBSCRIPTION';
+  | 'SUBSCRIPTION'
+  | 'EXTENSION_CREATE'
+  | 'EXTENSION_UPDATE'
+  | 'EXTENSION_DELETE'
+  | 'EXTENSION_USER_ASSIGN'
+  | 'GROUP_WRITE'
+  | 'GREETING_WRITE'
+  | 'CALL_ORIGINATE';
 
 /** Vendor-neutral live status; mirrors the schema's `ExtensionStatus` enum. */
 export type ExtensionStatus =

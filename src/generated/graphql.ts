@@ -5,9 +5,11 @@ import type { SourceAdapter as SourceAdapterModel } from '../core/adapter.ts';
 import type { ExtensionModel as ExtensionModelModel, DeviceModel as DeviceModelModel, QueueModel as QueueModelModel, QueueMembershipModel as QueueMembershipModelModel, GroupModel as GroupModelModel, VoicemailModel as VoicemailModelModel, ConnectionModel as ConnectionModelModel, EdgeModel as EdgeModelModel, PageInfoModel as PageInfoModelModel, HealthModel as HealthModelModel } from '../server/models.ts';
 import type { StatusInfo as StatusInfoModel } from '../domain/types.ts';
 import type { StatusEventModel as StatusEventModelModel, HealthEventModel as HealthEventModelModel } from '../live/models.ts';
+import type { ExtensionPayloadModel as ExtensionPayloadModelModel, GreetingPayloadModel as GreetingPayloadModelModel, CallPayloadModel as CallPayloadModelModel } from '../server/mutation-models.ts';
 import type { GatewayContext } from '../server/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -19,6 +21,16 @@ export type Scalars = {
   /** An ISO-8601 date-time string (UTC when the vendor gives a zone, otherwise as the vendor wrote it). */
   DateTime: { input: string; output: string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** A greeting file to add. */
+export type AddGreetingInput = {
+  /** The extension's global id. */
+  extensionId: Scalars['ID']['input'];
+  /** File name (.wav or .mp3). */
+  filename: Scalars['String']['input'];
+  /** http(s) URL the vendor downloads the file from. */
+  url: Scalars['String']['input'];
 };
 
 /** Call counts of an extension. */
@@ -64,22 +76,36 @@ export type CallerScope =
 
 /** Something a vendor's API can supply. Clients can check it before asking. */
 export type Capability =
+  /** originateCall. */
+  | 'CALL_ORIGINATE'
   /** Call statistics. */
   | 'CALL_STATISTICS'
   /** Phones and SIP endpoints of an extension. */
   | 'DEVICES'
   /** E911 emergency address. */
   | 'E911'
+  /** createExtension. */
+  | 'EXTENSION_CREATE'
+  /** deleteExtension. */
+  | 'EXTENSION_DELETE'
   /** Extensions can be listed. */
   | 'EXTENSION_LIST'
   /** Extensions can be searched with free text. */
   | 'EXTENSION_SEARCH'
+  /** updateExtension (patch: fields left out keep their values). */
+  | 'EXTENSION_UPDATE'
+  /** assignExtensionUser and removeExtensionUser (the user an extension is assigned to). */
+  | 'EXTENSION_USER_ASSIGN'
   /** Call forwarding rules. */
   | 'FORWARDING'
   /** Voicemail greeting files. */
   | 'GREETINGS'
+  /** addGreeting, setDefaultGreeting and deleteGreeting. */
+  | 'GREETING_WRITE'
   /** Extension groups. */
   | 'GROUPS'
+  /** createGroup, updateGroup, addGroupMembers, removeGroupMembers and deleteGroup. */
+  | 'GROUP_WRITE'
   /** An extension can be looked up by e-mail. */
   | 'LOOKUP_BY_EMAIL'
   /** An extension can be looked up by phone number. */
@@ -105,6 +131,102 @@ export type CircuitState =
   | 'HALF_OPEN'
   /** The vendor has been failing: calls fail at once for a while. */
   | 'OPEN';
+
+/** A new extension. Which fields a vendor keeps: see docs/mutations.md; another field is BAD_USER_INPUT. */
+export type CreateExtensionInput = {
+  /** Direct (DID) number. */
+  directNumber?: InputMaybe<Scalars['String']['input']>;
+  /** E-mail address. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Extension enabled. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** First name, for vendors that keep two names (PortSIP). */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Forwarding rules. */
+  forwarding?: InputMaybe<Array<ForwardingRuleInput>>;
+  /** Hotline (trunk) to bind the extension to (eTelecom). */
+  hotlineId?: InputMaybe<Scalars['String']['input']>;
+  /** Prompt language (e.g. en-us). */
+  language?: InputMaybe<Scalars['String']['input']>;
+  /** Last name, for vendors that keep two names (PortSIP). */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Display name, for vendors that keep one name (Telecom X). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text notes. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** The extension number (digits). */
+  number: Scalars['String']['input'];
+  /** Office hours. */
+  officeHours?: InputMaybe<OfficeHoursInput>;
+  /** SIP password (write-only). */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** The source: its configured id (`Pbx.sourceId`) or its `Pbx.id`. */
+  pbx: Scalars['ID']['input'];
+  /** User to assign the extension to (eTelecom). */
+  userId?: InputMaybe<Scalars['String']['input']>;
+  /** Voicemail on or off. */
+  voicemailEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Voicemail PIN, 4 to 12 digits (write-only). */
+  voicemailPin?: InputMaybe<Scalars['String']['input']>;
+  /** Web portal password (write-only). */
+  webPassword?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The answer of createExtension. */
+export type CreateExtensionPayload = {
+  __typename?: 'CreateExtensionPayload';
+  /** The extension as the vendor holds it after the write. */
+  extension: Maybe<Extension>;
+  /**
+   * A SIP password the vendor generated for the new extension, returned this once and only to an API
+   * key with the `secrets` scope (null otherwise, and in an idempotent replay).
+   */
+  generatedPassword: Maybe<Scalars['String']['output']>;
+};
+
+/** A new extension group. */
+export type CreateGroupInput = {
+  /** Members may open the management console (default false). */
+  consoleAccess?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Global ids of the first members. */
+  extensionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Members may call external numbers (default false). */
+  externalCalls?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Members may use intercom (default false). */
+  intercom?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Group name. */
+  name: Scalars['String']['input'];
+  /** The source: its configured id (`Pbx.sourceId`) or its `Pbx.id`. */
+  pbx: Scalars['ID']['input'];
+};
+
+/** An extension to delete. */
+export type DeleteExtensionInput = {
+  /** The extension's global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The answer of deleteExtension. */
+export type DeleteExtensionPayload = {
+  __typename?: 'DeleteExtensionPayload';
+  /** The global id of the deleted extension. */
+  deletedId: Scalars['ID']['output'];
+};
+
+/** A group to delete. */
+export type DeleteGroupInput = {
+  /** The group's global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The answer of deleteGroup. */
+export type DeleteGroupPayload = {
+  __typename?: 'DeleteGroupPayload';
+  /** The global id of the deleted group. */
+  deletedId: Scalars['ID']['output'];
+};
 
 /** A phone or SIP endpoint of an extension. */
 export type Device = {
@@ -317,6 +439,21 @@ export type ExtensionSubscription = {
   vendorState: Maybe<Scalars['String']['output']>;
 };
 
+/** An extension and a vendor user. */
+export type ExtensionUserInput = {
+  /** The extension's global id. */
+  id: Scalars['ID']['input'];
+  /** The vendor's user id. */
+  userId: Scalars['String']['input'];
+};
+
+/** The answer of assignExtensionUser and removeExtensionUser. */
+export type ExtensionUserPayload = {
+  __typename?: 'ExtensionUserPayload';
+  /** The extension as the vendor holds it after the write. */
+  extension: Maybe<Extension>;
+};
+
 /** What a forwarding rule does. */
 export type ForwardAction =
   /** Announce busy, let the caller barge in. */
@@ -374,6 +511,22 @@ export type ForwardingRule = {
   vendorAction: Maybe<Scalars['String']['output']>;
 };
 
+/** One forwarding rule to write; it replaces the vendor's rule for its condition and hours. */
+export type ForwardingRuleInput = {
+  /** What it does. */
+  action: ForwardAction;
+  /** When it applies. */
+  condition: ForwardCondition;
+  /** When, relative to office hours, it applies (ANY when left out). */
+  hours?: InputMaybe<HoursScope>;
+  /** The number diverted to, for NUMBER. */
+  number?: InputMaybe<Scalars['String']['input']>;
+  /** Seconds before a no-answer rule fires. */
+  timeoutSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** The vendor's own action word (needed for OTHER). */
+  vendorAction?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A voicemail greeting file. */
 export type Greeting = {
   __typename?: 'Greeting';
@@ -383,6 +536,23 @@ export type Greeting = {
   isDefault: Scalars['Boolean']['output'];
   /** File name. */
   name: Scalars['String']['output'];
+};
+
+/** A greeting file of an extension. */
+export type GreetingFileInput = {
+  /** The extension's global id. */
+  extensionId: Scalars['ID']['input'];
+  /** File name. */
+  filename: Scalars['String']['input'];
+};
+
+/** The answer of a greeting write. */
+export type GreetingPayload = {
+  __typename?: 'GreetingPayload';
+  /** The extension. */
+  extension: Maybe<Extension>;
+  /** Its greeting files as the vendor holds them after the write. */
+  greetings: Array<Greeting>;
 };
 
 /** An extension group. */
@@ -410,6 +580,21 @@ export type Group = Node & {
   vendorId: Scalars['String']['output'];
 };
 
+/** A group and extensions to add or remove. */
+export type GroupMembersInput = {
+  /** Global ids of the extensions. */
+  extensionIds: Array<Scalars['ID']['input']>;
+  /** The group's global id. */
+  id: Scalars['ID']['input'];
+};
+
+/** The answer of a group write. */
+export type GroupPayload = {
+  __typename?: 'GroupPayload';
+  /** The group as the vendor holds it after the write. */
+  group: Maybe<Group>;
+};
+
 /** When, relative to office hours, a rule applies. */
 export type HoursScope =
   /** At any time. */
@@ -422,17 +607,135 @@ export type HoursScope =
 /** Operations that change state. They need an API key with the `write` scope. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds a voicemail greeting file the vendor downloads from a URL (GREETING_WRITE). */
+  addGreeting: Maybe<GreetingPayload>;
+  /** Adds extensions to a group, keeping its other members (GROUP_WRITE). */
+  addGroupMembers: Maybe<GroupPayload>;
+  /** Assigns a vendor user to an extension (capability EXTENSION_USER_ASSIGN). */
+  assignExtensionUser: Maybe<ExtensionUserPayload>;
+  /**
+   * Creates an extension on one source (capability EXTENSION_CREATE). The answer is the record as the
+   * vendor holds it after the write. Passwords and PINs given here are never returned.
+   */
+  createExtension: Maybe<CreateExtensionPayload>;
+  /** Creates an extension group (capability GROUP_WRITE). */
+  createGroup: Maybe<GroupPayload>;
+  /** Deletes an extension (capability EXTENSION_DELETE). */
+  deleteExtension: Maybe<DeleteExtensionPayload>;
+  /** Deletes a greeting file (GREETING_WRITE). */
+  deleteGreeting: Maybe<GreetingPayload>;
+  /** Deletes an extension group (GROUP_WRITE). */
+  deleteGroup: Maybe<DeleteGroupPayload>;
+  /** Makes an extension call a number (capability CALL_ORIGINATE). */
+  originateCall: Maybe<OriginateCallPayload>;
   /**
    * Drops the gateway's short-lived cached vendor answers of one source (for example a whole-list
    * answer kept so paging does not refetch it), so the next query reads fresh data from the vendor.
    */
   refreshPbx: Maybe<Pbx>;
+  /** Removes the vendor user of an extension (capability EXTENSION_USER_ASSIGN). */
+  removeExtensionUser: Maybe<ExtensionUserPayload>;
+  /** Removes extensions from a group, keeping its other members (GROUP_WRITE). */
+  removeGroupMembers: Maybe<GroupPayload>;
+  /** Makes a greeting file the extension's default (GREETING_WRITE). */
+  setDefaultGreeting: Maybe<GreetingPayload>;
+  /**
+   * Changes the fields given and nothing else (capability EXTENSION_UPDATE): a field left out or null
+   * keeps its value at the vendor, voicemail PIN, forwarding and office hours included.
+   */
+  updateExtension: Maybe<UpdateExtensionPayload>;
+  /** Changes the group fields given; its members and the fields left out keep their values (GROUP_WRITE). */
+  updateGroup: Maybe<GroupPayload>;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationAddGreetingArgs = {
+  input: AddGreetingInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationAddGroupMembersArgs = {
+  input: GroupMembersInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationAssignExtensionUserArgs = {
+  input: ExtensionUserInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationCreateExtensionArgs = {
+  input: CreateExtensionInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationCreateGroupArgs = {
+  input: CreateGroupInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationDeleteExtensionArgs = {
+  input: DeleteExtensionInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationDeleteGreetingArgs = {
+  input: GreetingFileInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationDeleteGroupArgs = {
+  input: DeleteGroupInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationOriginateCallArgs = {
+  input: OriginateCallInput;
 };
 
 
 /** Operations that change state. They need an API key with the `write` scope. */
 export type MutationRefreshPbxArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationRemoveExtensionUserArgs = {
+  input: ExtensionUserInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationRemoveGroupMembersArgs = {
+  input: GroupMembersInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationSetDefaultGreetingArgs = {
+  input: GreetingFileInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationUpdateExtensionArgs = {
+  input: UpdateExtensionInput;
+};
+
+
+/** Operations that change state. They need an API key with the `write` scope. */
+export type MutationUpdateGroupArgs = {
+  input: UpdateGroupInput;
 };
 
 /** An object with a globally unique, opaque id (Relay Global Object Identification). */
@@ -459,6 +762,41 @@ export type OfficeHoursDay = {
   from: Maybe<Scalars['String']['output']>;
   /** End, HH:MM. */
   to: Maybe<Scalars['String']['output']>;
+};
+
+/** Office hours of one weekday to write. */
+export type OfficeHoursDayInput = {
+  /** The weekday. */
+  day: Weekday;
+  /** Start, HH:MM (null: none). */
+  from?: InputMaybe<Scalars['String']['input']>;
+  /** End, HH:MM (null: none). */
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Office hours to write; weekdays left out keep their hours. */
+export type OfficeHoursInput = {
+  /** Hours of the weekdays named. */
+  days?: InputMaybe<Array<OfficeHoursDayInput>>;
+  /** Vendor mode (e.g. GLOBAL, CUSTOM). */
+  mode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A call to place. */
+export type OriginateCallInput = {
+  /** Global id of the extension that places the call. */
+  from: Scalars['ID']['input'];
+  /** The number to call. */
+  to: Scalars['String']['input'];
+};
+
+/** The answer of originateCall. */
+export type OriginateCallPayload = {
+  __typename?: 'OriginateCallPayload';
+  /** The vendor's id of the call, when it gives one. */
+  callId: Maybe<Scalars['String']['output']>;
+  /** The extension that places the call. */
+  from: Maybe<Extension>;
 };
 
 /** Relay cursor pagination state of a connection. */
@@ -783,6 +1121,63 @@ export type SubscriptionState =
   /** Valid. */
   | 'VALID';
 
+/** The extension to change and the fields to change; a field left out or null keeps its value. */
+export type UpdateExtensionInput = {
+  /** Direct (DID) number. */
+  directNumber?: InputMaybe<Scalars['String']['input']>;
+  /** E-mail address. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Extension enabled. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** First name, for vendors that keep two names (PortSIP). */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Forwarding rules to replace (each for its condition and hours); the others keep theirs. */
+  forwarding?: InputMaybe<Array<ForwardingRuleInput>>;
+  /** The extension's global id. */
+  id: Scalars['ID']['input'];
+  /** Prompt language (e.g. en-us). */
+  language?: InputMaybe<Scalars['String']['input']>;
+  /** Last name, for vendors that keep two names (PortSIP). */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  /** Display name, for vendors that keep one name (Telecom X). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Free-text notes. */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Office hours. */
+  officeHours?: InputMaybe<OfficeHoursInput>;
+  /** SIP password (write-only). */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** Voicemail on or off. */
+  voicemailEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Voicemail PIN, 4 to 12 digits (write-only). */
+  voicemailPin?: InputMaybe<Scalars['String']['input']>;
+  /** Web portal password (write-only). */
+  webPassword?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The answer of updateExtension. */
+export type UpdateExtensionPayload = {
+  __typename?: 'UpdateExtensionPayload';
+  /** The extension as the vendor holds it after the write. */
+  extension: Maybe<Extension>;
+};
+
+/** A group to change; a field left out or null keeps its value, and so do the members. */
+export type UpdateGroupInput = {
+  /** Members may open the management console. */
+  consoleAccess?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Members may call external numbers. */
+  externalCalls?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The group's global id. */
+  id: Scalars['ID']['input'];
+  /** Members may use intercom. */
+  intercom?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Group name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Voicemail of an extension: settings and messages. */
 export type Voicemail = {
   __typename?: 'Voicemail';
@@ -940,17 +1335,25 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AddGreetingInput: AddGreetingInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CallStatistics: ResolverTypeWrapper<CallStatistics>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CallerIds: ResolverTypeWrapper<CallerIds>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CallerScope: CallerScope;
   Capability: Capability;
   CircuitState: CircuitState;
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Device: ResolverTypeWrapper<DeviceModelModel>;
+  CreateExtensionInput: CreateExtensionInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CreateExtensionPayload: ResolverTypeWrapper<ExtensionPayloadModelModel>;
+  CreateGroupInput: CreateGroupInput;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteExtensionInput: DeleteExtensionInput;
+  DeleteExtensionPayload: ResolverTypeWrapper<DeleteExtensionPayload>;
+  DeleteGroupInput: DeleteGroupInput;
+  DeleteGroupPayload: ResolverTypeWrapper<DeleteGroupPayload>;
+  Device: ResolverTypeWrapper<DeviceModelModel>;
   DialplanTarget: ResolverTypeWrapper<DialplanTarget>;
   E911Address: ResolverTypeWrapper<E911Address>;
   Extension: ResolverTypeWrapper<ExtensionModelModel>;
@@ -959,16 +1362,27 @@ export type ResolversTypes = {
   ExtensionStatus: ExtensionStatus;
   ExtensionStatusEvent: ResolverTypeWrapper<StatusEventModelModel>;
   ExtensionSubscription: ResolverTypeWrapper<ExtensionSubscription>;
+  ExtensionUserInput: ExtensionUserInput;
+  ExtensionUserPayload: ResolverTypeWrapper<ExtensionPayloadModelModel>;
   ForwardAction: ForwardAction;
   ForwardCondition: ForwardCondition;
   ForwardingRule: ResolverTypeWrapper<ForwardingRule>;
+  ForwardingRuleInput: ForwardingRuleInput;
   Greeting: ResolverTypeWrapper<Greeting>;
+  GreetingFileInput: GreetingFileInput;
+  GreetingPayload: ResolverTypeWrapper<GreetingPayloadModelModel>;
   Group: ResolverTypeWrapper<GroupModelModel>;
+  GroupMembersInput: GroupMembersInput;
+  GroupPayload: ResolverTypeWrapper<Omit<GroupPayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
   HoursScope: HoursScope;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OfficeHours: ResolverTypeWrapper<OfficeHours>;
   OfficeHoursDay: ResolverTypeWrapper<OfficeHoursDay>;
+  OfficeHoursDayInput: OfficeHoursDayInput;
+  OfficeHoursInput: OfficeHoursInput;
+  OriginateCallInput: OriginateCallInput;
+  OriginateCallPayload: ResolverTypeWrapper<CallPayloadModelModel>;
   PageInfo: ResolverTypeWrapper<PageInfoModelModel>;
   Pbx: ResolverTypeWrapper<SourceAdapterModel>;
   PbxHealth: ResolverTypeWrapper<HealthModelModel>;
@@ -981,6 +1395,9 @@ export type ResolversTypes = {
   StatusDetail: ResolverTypeWrapper<StatusInfoModel>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SubscriptionState: SubscriptionState;
+  UpdateExtensionInput: UpdateExtensionInput;
+  UpdateExtensionPayload: ResolverTypeWrapper<ExtensionPayloadModelModel>;
+  UpdateGroupInput: UpdateGroupInput;
   Voicemail: ResolverTypeWrapper<VoicemailModelModel>;
   VoicemailMessage: ResolverTypeWrapper<VoicemailMessage>;
   Weekday: Weekday;
@@ -988,14 +1405,22 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AddGreetingInput: AddGreetingInput;
+  ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
   CallStatistics: CallStatistics;
   Int: Scalars['Int']['output'];
   CallerIds: CallerIds;
-  String: Scalars['String']['output'];
-  DateTime: Scalars['DateTime']['output'];
-  Device: DeviceModelModel;
+  CreateExtensionInput: CreateExtensionInput;
   Boolean: Scalars['Boolean']['output'];
-  ID: Scalars['ID']['output'];
+  CreateExtensionPayload: ExtensionPayloadModelModel;
+  CreateGroupInput: CreateGroupInput;
+  DateTime: Scalars['DateTime']['output'];
+  DeleteExtensionInput: DeleteExtensionInput;
+  DeleteExtensionPayload: DeleteExtensionPayload;
+  DeleteGroupInput: DeleteGroupInput;
+  DeleteGroupPayload: DeleteGroupPayload;
+  Device: DeviceModelModel;
   DialplanTarget: DialplanTarget;
   E911Address: E911Address;
   Extension: ExtensionModelModel;
@@ -1003,13 +1428,24 @@ export type ResolversParentTypes = {
   ExtensionEdge: EdgeModelModel;
   ExtensionStatusEvent: StatusEventModelModel;
   ExtensionSubscription: ExtensionSubscription;
+  ExtensionUserInput: ExtensionUserInput;
+  ExtensionUserPayload: ExtensionPayloadModelModel;
   ForwardingRule: ForwardingRule;
+  ForwardingRuleInput: ForwardingRuleInput;
   Greeting: Greeting;
+  GreetingFileInput: GreetingFileInput;
+  GreetingPayload: GreetingPayloadModelModel;
   Group: GroupModelModel;
+  GroupMembersInput: GroupMembersInput;
+  GroupPayload: Omit<GroupPayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   OfficeHours: OfficeHours;
   OfficeHoursDay: OfficeHoursDay;
+  OfficeHoursDayInput: OfficeHoursDayInput;
+  OfficeHoursInput: OfficeHoursInput;
+  OriginateCallInput: OriginateCallInput;
+  OriginateCallPayload: CallPayloadModelModel;
   PageInfo: PageInfoModelModel;
   Pbx: SourceAdapterModel;
   PbxHealth: HealthModelModel;
@@ -1021,6 +1457,9 @@ export type ResolversParentTypes = {
   QueueMembership: QueueMembershipModelModel;
   StatusDetail: StatusInfoModel;
   Subscription: Record<PropertyKey, never>;
+  UpdateExtensionInput: UpdateExtensionInput;
+  UpdateExtensionPayload: ExtensionPayloadModelModel;
+  UpdateGroupInput: UpdateGroupInput;
   Voicemail: VoicemailModelModel;
   VoicemailMessage: VoicemailMessage;
 };
@@ -1041,9 +1480,22 @@ export type CallerIdsResolvers<ContextType = GatewayContext, ParentType extends 
   outboundOffWork?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type CreateExtensionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateExtensionPayload'] = ResolversParentTypes['CreateExtensionPayload']> = {
+  extension?: Resolver<Maybe<ResolversTypes['Extension']>, ParentType, ContextType>;
+  generatedPassword?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeleteExtensionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteExtensionPayload'] = ResolversParentTypes['DeleteExtensionPayload']> = {
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type DeleteGroupPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteGroupPayload'] = ResolversParentTypes['DeleteGroupPayload']> = {
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
 
 export type DeviceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Device'] = ResolversParentTypes['Device']> = {
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1144,6 +1596,10 @@ export type ExtensionSubscriptionResolvers<ContextType = GatewayContext, ParentT
   vendorState?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ExtensionUserPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExtensionUserPayload'] = ResolversParentTypes['ExtensionUserPayload']> = {
+  extension?: Resolver<Maybe<ResolversTypes['Extension']>, ParentType, ContextType>;
+};
+
 export type ForwardingRuleResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ForwardingRule'] = ResolversParentTypes['ForwardingRule']> = {
   action?: Resolver<ResolversTypes['ForwardAction'], ParentType, ContextType>;
   callers?: Resolver<ResolversTypes['CallerScope'], ParentType, ContextType>;
@@ -1161,6 +1617,11 @@ export type GreetingResolvers<ContextType = GatewayContext, ParentType extends R
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type GreetingPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GreetingPayload'] = ResolversParentTypes['GreetingPayload']> = {
+  extension?: Resolver<Maybe<ResolversTypes['Extension']>, ParentType, ContextType>;
+  greetings?: Resolver<Array<ResolversTypes['Greeting']>, ParentType, ContextType>;
+};
+
 export type GroupResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Group'] = ResolversParentTypes['Group']> = {
   consoleAccess?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1175,8 +1636,26 @@ export type GroupResolvers<ContextType = GatewayContext, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type GroupPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GroupPayload'] = ResolversParentTypes['GroupPayload']> = {
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addGreeting?: Resolver<Maybe<ResolversTypes['GreetingPayload']>, ParentType, ContextType, RequireFields<MutationAddGreetingArgs, 'input'>>;
+  addGroupMembers?: Resolver<Maybe<ResolversTypes['GroupPayload']>, ParentType, ContextType, RequireFields<MutationAddGroupMembersArgs, 'input'>>;
+  assignExtensionUser?: Resolver<Maybe<ResolversTypes['ExtensionUserPayload']>, ParentType, ContextType, RequireFields<MutationAssignExtensionUserArgs, 'input'>>;
+  createExtension?: Resolver<Maybe<ResolversTypes['CreateExtensionPayload']>, ParentType, ContextType, RequireFields<MutationCreateExtensionArgs, 'input'>>;
+  createGroup?: Resolver<Maybe<ResolversTypes['GroupPayload']>, ParentType, ContextType, RequireFields<MutationCreateGroupArgs, 'input'>>;
+  deleteExtension?: Resolver<Maybe<ResolversTypes['DeleteExtensionPayload']>, ParentType, ContextType, RequireFields<MutationDeleteExtensionArgs, 'input'>>;
+  deleteGreeting?: Resolver<Maybe<ResolversTypes['GreetingPayload']>, ParentType, ContextType, RequireFields<MutationDeleteGreetingArgs, 'input'>>;
+  deleteGroup?: Resolver<Maybe<ResolversTypes['DeleteGroupPayload']>, ParentType, ContextType, RequireFields<MutationDeleteGroupArgs, 'input'>>;
+  originateCall?: Resolver<Maybe<ResolversTypes['OriginateCallPayload']>, ParentType, ContextType, RequireFields<MutationOriginateCallArgs, 'input'>>;
   refreshPbx?: Resolver<Maybe<ResolversTypes['Pbx']>, ParentType, ContextType, RequireFields<MutationRefreshPbxArgs, 'id'>>;
+  removeExtensionUser?: Resolver<Maybe<ResolversTypes['ExtensionUserPayload']>, ParentType, ContextType, RequireFields<MutationRemoveExtensionUserArgs, 'input'>>;
+  removeGroupMembers?: Resolver<Maybe<ResolversTypes['GroupPayload']>, ParentType, ContextType, RequireFields<MutationRemoveGroupMembersArgs, 'input'>>;
+  setDefaultGreeting?: Resolver<Maybe<ResolversTypes['GreetingPayload']>, ParentType, ContextType, RequireFields<MutationSetDefaultGreetingArgs, 'input'>>;
+  updateExtension?: Resolver<Maybe<ResolversTypes['UpdateExtensionPayload']>, ParentType, ContextType, RequireFields<MutationUpdateExtensionArgs, 'input'>>;
+  updateGroup?: Resolver<Maybe<ResolversTypes['GroupPayload']>, ParentType, ContextType, RequireFields<MutationUpdateGroupArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -1192,6 +1671,11 @@ export type OfficeHoursDayResolvers<ContextType = GatewayContext, ParentType ext
   day?: Resolver<ResolversTypes['Weekday'], ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type OriginateCallPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OriginateCallPayload'] = ResolversParentTypes['OriginateCallPayload']> = {
+  callId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['Extension']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1265,6 +1749,10 @@ export type SubscriptionResolvers<ContextType = GatewayContext, ParentType exten
   pbxHealthChanged?: SubscriptionResolver<ResolversTypes['PbxHealthEvent'], "pbxHealthChanged", ParentType, ContextType, Partial<SubscriptionPbxHealthChangedArgs>>;
 };
 
+export type UpdateExtensionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateExtensionPayload'] = ResolversParentTypes['UpdateExtensionPayload']> = {
+  extension?: Resolver<Maybe<ResolversTypes['Extension']>, ParentType, ContextType>;
+};
+
 export type VoicemailResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Voicemail'] = ResolversParentTypes['Voicemail']> = {
   enabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   hasVoicemailPin?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -1288,7 +1776,10 @@ export type VoicemailMessageResolvers<ContextType = GatewayContext, ParentType e
 export type Resolvers<ContextType = GatewayContext> = {
   CallStatistics?: CallStatisticsResolvers<ContextType>;
   CallerIds?: CallerIdsResolvers<ContextType>;
+  CreateExtensionPayload?: CreateExtensionPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteExtensionPayload?: DeleteExtensionPayloadResolvers<ContextType>;
+  DeleteGroupPayload?: DeleteGroupPayloadResolvers<ContextType>;
   Device?: DeviceResolvers<ContextType>;
   DialplanTarget?: DialplanTargetResolvers<ContextType>;
   E911Address?: E911AddressResolvers<ContextType>;
@@ -1297,13 +1788,17 @@ export type Resolvers<ContextType = GatewayContext> = {
   ExtensionEdge?: ExtensionEdgeResolvers<ContextType>;
   ExtensionStatusEvent?: ExtensionStatusEventResolvers<ContextType>;
   ExtensionSubscription?: ExtensionSubscriptionResolvers<ContextType>;
+  ExtensionUserPayload?: ExtensionUserPayloadResolvers<ContextType>;
   ForwardingRule?: ForwardingRuleResolvers<ContextType>;
   Greeting?: GreetingResolvers<ContextType>;
+  GreetingPayload?: GreetingPayloadResolvers<ContextType>;
   Group?: GroupResolvers<ContextType>;
+  GroupPayload?: GroupPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   OfficeHours?: OfficeHoursResolvers<ContextType>;
   OfficeHoursDay?: OfficeHoursDayResolvers<ContextType>;
+  OriginateCallPayload?: OriginateCallPayloadResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Pbx?: PbxResolvers<ContextType>;
   PbxHealth?: PbxHealthResolvers<ContextType>;
@@ -1314,6 +1809,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   QueueMembership?: QueueMembershipResolvers<ContextType>;
   StatusDetail?: StatusDetailResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  UpdateExtensionPayload?: UpdateExtensionPayloadResolvers<ContextType>;
   Voicemail?: VoicemailResolvers<ContextType>;
   VoicemailMessage?: VoicemailMessageResolvers<ContextType>;
 };

@@ -19,8 +19,9 @@ import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { PageHints } from './page-hints.ts';
 import { logRequest } from './request-log.ts';
 import { buildSchema } from './schema.ts';
+import { mutationPlugin } from './mutation-plugin.ts';
 import { DASHBOARD_PATHS, DashboardAssets } from '../live/dashboard.ts';
-import { attachLive, liveObserver, type Live } from '../live/socket.ts';
+import { attachLive, liveObserver, subscriptionsOverHttpPlugin, type Live } from '../live/socket.ts';
 
 export { createAdapters } from './adapters.ts';
 
@@ -79,7 +80,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const pageHints = new PageHints();
   const schema = buildSchema();
   const httpServer = http.createServer();
-  const apollo = await createApollo(config, schema, httpServer, logger);
+  // Last: it stores the answer as the other plugins leave it (idempotency) and writes the audit lines.
+  const apollo = await createApollo(config, schema, httpServer, logger, [mutationPlugin({ kv: stores.kv, logger }), subscriptionsOverHttpPlugin]);
   /** Cleanups run by stop() after Apollo has drained, in order (features attached below add theirs). */
   const onStop: (() => Promise<void>)[] = [];
 

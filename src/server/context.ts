@@ -56,6 +56,22 @@ export interface GatewayContext {
   nodeTypes: WeakMap<object, 'Pbx' | 'Extension' | 'Group'>;
   /** The gateway's memory of which loads each page led to (shared by its requests: ids only). */
   pageHints: PageHints;
+  /** Audit entries of this request's mutations, written once the answer is out (server/mutation-plugin.ts). */
+  audit?: AuditEntry[];
+}
+
+/** One mutation as the audit log records it: never a secret, only ids. */
+export interface AuditEntry {
+  /** Mutation field name. */
+  operation: string;
+  /** Source id, when the mutation got as far as naming one. */
+  source: string | null;
+  /** Ids of the records concerned (global ids as the client sent them, or vendor ids of new records). */
+  targets: Record<string, string | readonly string[]>;
+  /** `ok`, or the public error code. */
+  outcome: string;
+  /** Vendor calls the mutation made. */
+  vendorCalls: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -13,7 +13,6 @@ import { readBody } from './http/body.ts';
 import { noteErrorCode, type RequestRecord } from './http/request.ts';
 import { requestError, sendError } from './http/respond.ts';
 import { jitExecutor } from './jit.ts';
-import { subscriptionsOverHttpPlugin } from '../live/socket.ts';
 import { gatewayPlugins } from './plugins/index.ts';
 import { operationLimits, scopePlugin, type Caller } from './security.ts';
 import type { RequestScope } from '../core/request-scope.ts';
@@ -21,8 +20,8 @@ import type { RequestScope } from '../core/request-scope.ts';
 /** Builds a request's context from what the HTTP layer knows of it (the one place request headers reach the context). */
 export type ContextFactory = (req: http.IncomingMessage, caller: Caller, scope: RequestScope, requestId: string) => GatewayContext;
 
-/** Apollo Server over the gateway's schema, with its limits and plugins, started. */
-export async function createApollo(config: AppConfig, schema: GraphQLSchema, httpServer: http.Server, logger: Logger): Promise<ApolloServer<GatewayContext>> {
+/** Apollo Server over the gateway's schema, with its limits and plugins (`features`' last), started. */
+export async function createApollo(config: AppConfig, schema: GraphQLSchema, httpServer: http.Server, logger: Logger, features: ApolloServerPlugin<GatewayContext>[] = []): Promise<ApolloServer<GatewayContext>> {
   const limits = operationLimits(config.limits, config.server.production);
   const jit = config.server.executor === 'jit' ? jitExecutor(schema) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
@@ -48,9 +47,9 @@ export async function createApollo(config: AppConfig, schema: GraphQLSchema, htt
       config.server.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
       ...limits.plugins,
       scopePlugin,
-      subscriptionsOverHttpPlugin,
       ...gatewayPlugins({ debug: config.server.debug }),
       internalErrorLogPlugin(logger),
+      ...features,
     ],
   });
   await apollo.start();

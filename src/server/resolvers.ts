@@ -12,6 +12,7 @@ import { rowSelection } from './lookahead.ts';
 import { invalidate } from './invalidate.ts';
 import { capable, detail, sourceOf } from './record-fields.ts';
 import { extensionRows } from './rows.ts';
+import { mutationResolvers } from './mutations.ts';
 
 /*
  * Resolvers stay thin: route by id to a source, ask a per-request DataLoader, shape the answer.
@@ -162,6 +163,7 @@ export const resolvers: Resolvers = {
     group: (_p, { id }, ctx) => groupById(ctx, id),
   },
   Mutation: {
+    ...mutationResolvers.Mutation,
     refreshPbx(_p, { id }, ctx) {
       const source = sourceNamed(ctx, id);
       invalidate(ctx, source);
@@ -235,6 +237,7 @@ export const resolvers: Resolvers = {
       return extensionRows(ctx, found, rowSelection(info, []), responsePathAsArray(info.path), true);
     },
   },
+  ...Object.fromEntries(Object.entries(mutationResolvers).filter(([k]) => k !== 'Mutation')),
   ExtensionEdge: {
     cursor: edgeCursor,
   },

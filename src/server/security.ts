@@ -12,7 +12,7 @@ export interface Caller {
   /** Key name (or `anonymous` when no keys are configured). */
   name: string;
   /** Granted scopes. */
-  scopes: ReadonlySet<'read' | 'write'>;
+  scopes: ReadonlySet<'read' | 'write' | 'secrets'>;
   /** Visible source ids; undefined means all. */
   sources: ReadonlySet<string> | undefined;
 }
@@ -40,6 +40,7 @@ export class ApiKeys {
 
   /** The caller for the request's `Authorization: Bearer` or `x-api-key` header; null when refused. */
   authenticate(headers: IncomingHttpHeaders): Caller | null {
+    // The demo has no keys: it may read and write, but a generated secret still needs a key that says so.
     if (!this.enabled) return { name: 'anonymous', scopes: new Set(['read', 'write']), sources: undefined };
     const auth = headers['authorization'];
     const bearer = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : undefined;

@@ -194,7 +194,7 @@ describe('eTelecom end to end (1,002 extensions: 2 seeds + size 1000)', () => {
     assert.deepEqual(Object.fromEntries(sim.requests), { [ETELECOM_SIM_CALLS.getExtensionInfo]: 1 });
 
     const caps = await stack.gql(`{ pbx(id: "${SOURCE}") { vendor capabilities } }`);
-    assert.deepEqual(caps.data.pbx, { vendor: 'etelecom', capabilities: ['EXTENSION_LIST', 'LOOKUP_BY_EMAIL', 'LOOKUP_BY_PHONE', 'SUBSCRIPTION'] });
+    assert.deepEqual(caps.data.pbx, { vendor: 'etelecom', capabilities: ['EXTENSION_CREATE', 'EXTENSION_LIST', 'EXTENSION_USER_ASSIGN', 'LOOKUP_BY_EMAIL', 'LOOKUP_BY_PHONE', 'SUBSCRIPTION'] });
   });
 
   test('search is unsupported (GetExtensions has no filter) and costs no call', async () => {

@@ -239,7 +239,7 @@ describe('Telecom X end to end (MANAGER login bound to the doc customer)', () =>
     assert.deepEqual(codes(list).sort(), ['UNSUPPORTED_BY_VENDOR', 'UNSUPPORTED_BY_VENDOR', 'UNSUPPORTED_BY_VENDOR']);
     assert.deepEqual(Object.fromEntries(sim.requests), { 'GET /pbx/extension': 1 });
     const caps = await stack.gql(`{ pbx(id: "${SOURCE}") { vendor capabilities health { ok } } }`);
-    assert.deepEqual(caps.data.pbx, { vendor: 'telecomx', capabilities: ['DEVICES', 'EXTENSION_LIST', 'EXTENSION_SEARCH', 'FORWARDING', 'STATUS'], health: { ok: true } });
+    assert.deepEqual(caps.data.pbx, { vendor: 'telecomx', capabilities: ['CALL_ORIGINATE', 'DEVICES', 'EXTENSION_CREATE', 'EXTENSION_DELETE', 'EXTENSION_LIST', 'EXTENSION_SEARCH', 'EXTENSION_UPDATE', 'FORWARDING', 'STATUS'], health: { ok: true } });
   });
 
   test('findExtension by number goes through the search', async () => {

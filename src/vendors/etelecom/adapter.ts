@@ -10,6 +10,7 @@ import type { Capability, Extension } from '../../domain/types.ts';
 import { classifyEtelecomAnswer, createEtelecomClient, rpcBaseUrl } from './client.ts';
 import { mapExtension, mapExtensionInfo } from './mappers.ts';
 import type { EtelecomExtension, EtelecomExtensionInfoRequest } from './types.ts';
+import { ETELECOM_WRITE_CAPABILITIES, etelecomWrites } from './writes.ts';
 
 /** Largest `paging.limit` pbx-graph will configure (the simulator's ceiling too). */
 const MAX_VENDOR_LIMIT = 1000;
@@ -195,10 +196,11 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
   return assembleAdapter({
     cfg,
     vendor: 'etelecom',
-    capabilities: CAPABILITIES,
+    capabilities: new Set([...CAPABILITIES, ...ETELECOM_WRITE_CAPABILITIES]),
     listCarries: LIST_CARRIES,
     idPattern: NUMBER,
     operations,
     http,
+    writes: (scope) => etelecomWrites(http.scoped(scope), cfg.id),
   });
 }

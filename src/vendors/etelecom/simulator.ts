@@ -243,6 +243,27 @@ export async function startEtelecomSimulator(opts: SimulatorOptions = {}): Promi
     return ok(ext);
   }
 
+  /** AssignUserToExtension / RemoveUserOfExtension `{extension_id, user_id}`: `{updated: 0|1}`. */
+  function userOfExtension(method: 'AssignUserToExtension' | 'RemoveUserOfExtension', body: Record<string, unknown>): SimResponse {
+    const extensionId = str(body['extension_id']);
+    const userId = str(body['user_id']);
+    if (!extensionId || !/^[0-9]{1,19}$/.test(extensionId)) return fail(400, 'invalid_argument', 'extension_id must be an id');
+    if (!userId || !/^[0-9]{1,19}$/.test(userId) || userId === '0') return fail(400, 'invalid_argument', 'user_id must be an id');
+    const index = indexById.get(extensionId);
+    if (index === undefined) return fail(404, 'not_found', 'extension not found');
+    const r = records[index]!;
+    const now = new Date().toISOString();
+    if (method === 'AssignUserToExtension') {
+      if (r.ext.user_id === userId) return ok({ updated: 0 });
+      r.ext = { ...r.ext, user_id: userId, updated_at: now };
+      return ok({ updated: 1 });
+    }
+    if (r.ext.user_id !== userId) return ok({ updated: 0 });
+    r.ext = { ...r.ext, user_id: '0', updated_at: now };
+    r.user = undefined;
+    return ok({ updated: 1 });
+  }
+
   return startSimServer({
     port: opts.port,
     basePath: BASE_PATH,
@@ -261,6 +282,9 @@ export async function startEtelecomSimulator(opts: SimulatorOptions = {}): Promi
           return getExtensionInfo(body);
         case 'CreateExtension':
           return createExtension(body);
+        case 'AssignUserToExtension':
+        case 'RemoveUserOfExtension':
+          return userOfExtension(m[1], body);
         default:
           return fail(404, 'bad_route', `no method ${m[1]}`);
       }

@@ -11,6 +11,7 @@ import type { Capability, Extension, Group } from '../../domain/types.ts';
 import { allPages, classifyPortsipAnswer, createPortsipClient, isTokenExpired, type PortsipClient } from './client.ts';
 import { groupIdsOf, mapExtensionSettings, mapExtensionSummary, mapGreetings, mapGroup, mapStatus, tokenLifetimeMs } from './mappers.ts';
 import type { PortsipExtensionList, PortsipExtensionSummary } from './types.ts';
+import { PORTSIP_WRITE_CAPABILITIES, portsipWrites } from './writes.ts';
 
 /** PortSIP's own config keys. */
 export const portsipConfigShape = {
@@ -22,10 +23,12 @@ export const portsipConfigShape = {
   pageSize: z.number().int().min(1).max(1000).default(100),
   /** How long the whole group index (list + each group's members) is reused across requests, ms. */
   groupCacheMs: z.number().int().min(0).max(600_000).default(5000),
+  /** SIP domain given to extensions/call (default: the host of baseUrl). */
+  callDomain: z.string().min(1).max(253).optional(),
 };
 
 /** A validated PortSIP source. */
-export type PortsipSourceConfig = BaseSourceConfig & { username: string; password: string; concurrency: number; pageSize: number; groupCacheMs: number };
+export type PortsipSourceConfig = BaseSourceConfig & { username: string; password: string; concurrency: number; pageSize: number; groupCacheMs: number; callDomain?: string | undefined };
 
 /** No VOICEMAIL_MESSAGES (no endpoint), no DEVICES (only the list's phone summary), no lookups beyond the number. */
 const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
@@ -218,11 +221,15 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
   return assembleAdapter({
     cfg,
     vendor: 'portsip',
-    capabilities: CAPABILITIES,
+    capabilities: new Set([...CAPABILITIES, ...PORTSIP_WRITE_CAPABILITIES]),
     listCarries: LIST_CARRIES,
     idPattern: NUMBER,
     operations,
     http,
     caches: [groupCache],
+    writes: (scope) => {
+      const client: PortsipClient = createPortsipClient(http.scoped(scope), cfg.id, (call) => tokens.use(call, isTokenExpired, loginWith(client)));
+      return portsipWrites(client, { sourceId: cfg.id, callDomain: cfg.callDomain ?? new URL(cfg.baseUrl).hostname, pageSize: cfg.pageSize });
+    },
   });
 }

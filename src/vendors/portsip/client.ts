@@ -2,7 +2,7 @@ import { PbxError } from '../../core/errors.ts';
 import type { Classification, SourceHttp } from '../../core/http.ts';
 import type { AnswerSchema } from '../../core/validate.ts';
 import { z } from 'zod';
-import { listAnswer, wholeAnswer } from '../../core/validate.ts';
+import { listAnswer, verbatimAnswer, wholeAnswer } from '../../core/validate.ts';
 import {
   PORTSIP_ERR, PortsipExtensionShowSchema, PortsipExtensionSummarySchema, PortsipGreetingFileSchema, PortsipGreetingListEnvelope,
   PortsipGroupCreatedSchema, PortsipGroupDetailSchema, PortsipGroupSummarySchema, PortsipPageSchema, PortsipSessionSchema, PortsipStatusEntrySchema,
@@ -22,6 +22,8 @@ const ANSWERS = {
   // The doc's search example answers one object where the list answers an array.
   search: listAnswer('extensions/search', PortsipPageSchema, 'extensions', PortsipExtensionSummarySchema, { single: true }),
   show: wholeAnswer('extensions/show', PortsipExtensionShowSchema),
+  // Read before a whole-record update: checked like any show, but every field the vendor sent is kept.
+  record: verbatimAnswer<PortsipExtensionSettings>('extensions/show', PortsipExtensionShowSchema),
   // A batch by key: an unreadable entry fails the batch (VENDOR_BAD_RESPONSE), never reads as a missing extension.
   status: wholeAnswer('extensions/status', PortsipStatusEnvelope.extend({ extension_status: z.array(PortsipStatusEntrySchema) })),
   groupList: listAnswer('extensions/group/list', PortsipPageSchema, 'groups', PortsipGroupSummarySchema),
@@ -38,8 +40,8 @@ export const isTokenExpired = (err: unknown): boolean => err instanceof PbxError
 
 /**
  * Endpoint paths below the base URL. The copied page gives URLs for its GET examples only; the POST
- * paths are named after the page's titles and, for removal, after the vendor's next API generation
- * (v12: `.../destroy`). Kept in one place so a real PBX that differs is a one-line change.
+ * paths are the README facts' names (`extensions/remove`, `greeting_file/add`, `greeting_file/remove`,
+ * `group/destroy`). Kept in one place so a real PBX that differs is a one-line change.
  */
 export const PORTSIP_PATHS = {
   verify: 'account/credentials/verify',
@@ -50,16 +52,16 @@ export const PORTSIP_PATHS = {
   call: 'extensions/call',
   create: 'extensions/create',
   update: 'extensions/update',
-  destroy: 'extensions/destroy',
+  destroy: 'extensions/remove',
   groupList: 'extensions/group/list',
   groupShow: 'extensions/group/show',
   groupCreate: 'extensions/group/create',
   groupUpdate: 'extensions/group/update',
   groupDestroy: 'extensions/group/destroy',
   greetingList: 'extensions/greeting_file/list',
-  greetingAdd: 'extensions/greeting_file/create',
+  greetingAdd: 'extensions/greeting_file/add',
   greetingSetup: 'extensions/greeting_file/setup',
-  greetingDestroy: 'extensions/greeting_file/destroy',
+  greetingDestroy: 'extensions/greeting_file/remove',
 } as const;
 
 function isKnownErrCode(code: unknown): code is PortsipErrCode {
@@ -86,8 +88,11 @@ export function classifyPortsipAnswer(status: number, body: unknown): Classifica
   }
   if (!isKnownErrCode(code)) return undefined;
   switch (code) {
-    case PORTSIP_ERR.INVALID_PARAMETER:
-      return { code: 'BAD_USER_INPUT', message: 'PortSIP rejected the request parameters' };
+    case PORTSIP_ERR.INVALID_PARAMETER: {
+      // The vendor's message names its field: kept as the internal reason, never shown.
+      const said = (body as Partial<PortsipErrorBody>).err_msg;
+      return { code: 'BAD_USER_INPUT', message: 'PortSIP rejected the request parameters', ...(typeof said === 'string' ? { reason: said.slice(0, 200) } : {}) };
+    }
     case PORTSIP_ERR.BAD_CREDENTIALS:
       return { code: 'VENDOR_AUTH_FAILED', message: 'PortSIP refused the configured username or password' };
     case PORTSIP_ERR.INVALID_TOKEN:
@@ -102,7 +107,7 @@ export function classifyPortsipAnswer(status: number, body: unknown): Classifica
     case PORTSIP_ERR.GREETING_NOT_FOUND:
       return { code: 'NOT_FOUND', message: 'greeting file not found at PortSIP' };
     case PORTSIP_ERR.ALREADY_EXISTS:
-      return { code: 'BAD_USER_INPUT', message: 'it already exists at PortSIP' };
+      return { code: 'BAD_USER_INPUT', message: 'it already exists at PortSIP', reason: 'already_exists' };
     default: {
       const never: never = code;
       throw new Error(`unknown PortSIP error code ${String(never)}`);
@@ -123,6 +128,8 @@ export interface PortsipClient {
   searchExtensions(condition: string, page: number, pageSize: number): Promise<PortsipExtensionList>;
   /** GET extensions/show — every setting of one extension, with belong_groups. */
   showExtension(number: string): Promise<PortsipExtensionShow>;
+  /** GET extensions/show as the vendor sent it, every field kept (passwords too): the record a whole-record update writes back. */
+  showExtensionRecord(number: string): Promise<PortsipExtensionSettings>;
   /** POST extensions/status — status of many extensions at once (a read). */
   extensionStatus(numbers: readonly string[]): Promise<PortsipStatusEntry[]>;
   /** GET extensions/group/list — one page of groups. */
@@ -135,7 +142,7 @@ export interface PortsipClient {
   createExtension(body: PortsipExtensionSettings): Promise<void>;
   /** POST extensions/update. */
   updateExtension(body: PortsipExtensionUpdate): Promise<void>;
-  /** POST extensions/destroy ("Remove an extension"). */
+  /** POST extensions/remove ("Remove an extension"). */
   destroyExtension(number: string): Promise<void>;
   /** GET extensions/call — places a call: never retried. */
   call(req: PortsipCallRequest): Promise<void>;
@@ -145,11 +152,11 @@ export interface PortsipClient {
   updateGroup(body: PortsipGroupInput & { group_id: string }): Promise<void>;
   /** POST extensions/group/destroy ("Remove an extension group"). */
   destroyGroup(groupId: string): Promise<void>;
-  /** POST extensions/greeting_file/create ("Add greeting file for voicemail"). */
+  /** POST extensions/greeting_file/add ("Add greeting file for voicemail"). */
   addGreeting(body: PortsipGreetingAdd): Promise<void>;
   /** POST extensions/greeting_file/setup ("Setup greeting file for extension"): makes it the default. */
   setupGreeting(number: string, filename: string): Promise<void>;
-  /** POST extensions/greeting_file/destroy ("Remove greeting file"). */
+  /** POST extensions/greeting_file/remove ("Remove greeting file"). */
   destroyGreeting(number: string, filename: string): Promise<void>;
 }
 
@@ -185,6 +192,7 @@ export function createPortsipClient(http: SourceHttp, sourceId: string, withToke
       return get<PortsipExtensionList>(PORTSIP_PATHS.search, { ...q, condition }, ANSWERS.search);
     },
     showExtension: (number) => get<PortsipExtensionShow>(PORTSIP_PATHS.show, { extension_number: number }, ANSWERS.show),
+    showExtensionRecord: (number) => get<PortsipExtensionSettings>(PORTSIP_PATHS.show, { extension_number: number }, ANSWERS.record),
     async extensionStatus(numbers) {
       return (await read(PORTSIP_PATHS.status, { extensions: numbers }, ANSWERS.status)).extension_status;
     },

@@ -15,16 +15,17 @@ const PATHS = {
   call: 'extensions/call',
   create: 'extensions/create',
   update: 'extensions/update',
-  destroy: 'extensions/destroy',
+  // "Remove an extension", "Add greeting file", "Remove greeting file" (vendor-docs README facts).
+  destroy: 'extensions/remove',
   groupList: 'extensions/group/list',
   groupShow: 'extensions/group/show',
   groupCreate: 'extensions/group/create',
   groupUpdate: 'extensions/group/update',
   groupDestroy: 'extensions/group/destroy',
   greetingList: 'extensions/greeting_file/list',
-  greetingAdd: 'extensions/greeting_file/create',
+  greetingAdd: 'extensions/greeting_file/add',
   greetingSetup: 'extensions/greeting_file/setup',
-  greetingDestroy: 'extensions/greeting_file/destroy',
+  greetingDestroy: 'extensions/greeting_file/remove',
 } as const;
 
 /** The simulator's error codes (the page publishes none): HTTP status times 100 plus a number. */
@@ -128,6 +129,10 @@ export interface PortsipSimulatorOptions extends SimulatorOptions {
 export interface PortsipSimulatorHandle extends SimulatorHandle {
   /** Drops every session, as a PBX restart does. */
   revokeTokens(): void;
+  /** The stored settings of an extension (a copy, secrets included), as the PBX holds them; undefined when none. */
+  record(number: string): ExtensionSettings | undefined;
+  /** The stored group (a copy); undefined when none. */
+  group(id: string): GroupDetail | undefined;
 }
 
 /** One extension as the simulator keeps it: the settings (with secrets) plus live state. */
@@ -453,8 +458,9 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
         if (problem) return badParam(problem);
         const x = ext(body['extension_number']);
         if (!x) return noExtension();
+        // The update replaces the whole record: a key left out of a section is gone (portsip.txt).
         for (const k of ['profile', 'options', 'forward_rules', 'office_hours', 'voice_mail'] as const) {
-          x.settings[k] = { ...(x.settings[k] as object), ...structuredClone(body[k] as object) } as never;
+          x.settings[k] = structuredClone(body[k]) as never;
         }
         return ok();
       }
@@ -584,6 +590,14 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
       x.status = WORD[status];
       // An unregistered extension has no phone to name.
       x.userAgent = status === 'OFFLINE' ? '' : x.userAgent || 'PortSIP UC 12.3';
+    },
+    record: (number) => {
+      const x = extensions.get(number);
+      return x ? structuredClone(x.settings) : undefined;
+    },
+    group: (id) => {
+      const g = groups.get(id);
+      return g ? structuredClone(g) : undefined;
     },
   };
 }

@@ -360,7 +360,8 @@ export interface PortsipGroupInput {
   members?: string[];
 }
 
-/** POST extensions/greeting_file/create body. */
+
+/** POST extensions/greeting_file/add body. */
 export interface PortsipGreetingAdd {
   /** Extension number. */
   extension_number: string;

@@ -11,6 +11,7 @@ import type { Capability, Device, StatusInfo } from '../../domain/types.ts';
 import { classifyTelecomxAnswer, createTelecomxClient, MAX_LIMIT, TOKEN_REJECTED, type TelecomxClient } from './client.ts';
 import { isReduced, mapExtension, mapPhone, statusFromPhones, TX_ID } from './mappers.ts';
 import type { TxExtension, TxLoginAnswer } from './types.ts';
+import { TELECOMX_WRITE_CAPABILITIES, telecomxWrites } from './writes.ts';
 
 /**
  * Telecom X's own config keys. Exactly one of `token` or `username`+`password` is required; a zod
@@ -161,10 +162,16 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
   return assembleAdapter({
     cfg,
     vendor: 'telecomx',
-    capabilities: CAPABILITIES,
+    capabilities: new Set([...CAPABILITIES, ...TELECOMX_WRITE_CAPABILITIES]),
     listCarries: LIST_CARRIES,
     idPattern: TX_ID,
     operations,
     http,
+    writes: (scope) => {
+      const scoped = http.scoped(scope);
+      const login = loginWith(createTelecomxClient(scoped, cfg.id));
+      const withToken = <T>(call: (token: string) => Promise<T>): Promise<T> => (tokens ? tokens.use(call, isRejected, login) : call(machineToken!));
+      return telecomxWrites({ sourceId: cfg.id, http: scoped, withToken, customer: cfg.customer });
+    },
   });
 }

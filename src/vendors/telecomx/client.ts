@@ -31,7 +31,8 @@ export function classifyTelecomxAnswer(status: number, body: unknown): Classific
   // A refused token: 401, a 403 that is not the access level, or a 404 whose missing thing is the token.
   const tokenRefused = status === 401 || (status === 403 && word !== 'access_denied') || (status === 404 && word === 'token');
   if (tokenRefused) return { code: 'VENDOR_AUTH_FAILED', message: 'Telecom X refused the configured credentials', reason: TOKEN_REJECTED };
-  if (status === 400 || status === 422) return { code: 'BAD_USER_INPUT', message: 'Telecom X rejected the request' };
+  // The message word often names the field at fault: kept as the internal reason, never shown.
+  if (status === 400 || status === 422) return { code: 'BAD_USER_INPUT', message: 'Telecom X rejected the request', ...(typeof raw === 'string' ? { reason: raw.trim() } : {}) };
   // 403 access_denied is the access level of a valid credential, not a broken one: the object is
   // outside what this credential may see. A new login would not change that.
   if (status === 403) return { code: 'FORBIDDEN', message: 'the access level of the configured Telecom X credential does not allow this', reason: 'access_denied' };

@@ -93,6 +93,8 @@ interface TxExtension {
   [field: string]: unknown;
 }
 
+import { telecomxWriteRoute, type TxSimState } from './simulator-writes.ts';
+
 /** The simulator's fixed ids and credentials (the demo and the tests use them). */
 export const TELECOMX_SIM = {
   /** The doc example's customer: every seed record and the generated ones belong to it. */
@@ -129,6 +131,10 @@ export interface TelecomxSimulatorHandle extends SimulatorHandle {
   expireTokens(): void;
   /** Logins served so far (successful or not). */
   logins(): number;
+  /** The stored record of an extension (a copy), as the vendor holds it; undefined when none. */
+  record(id: string): TxExtension | undefined;
+  /** Calls placed through pbx/app/action/call, oldest first. */
+  calls(): readonly { _id: string; device: string; target: string }[];
 }
 
 interface SimUser {
@@ -347,6 +353,7 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
   ]);
   const idleMs = opts.tokenIdleMs ?? Infinity;
   let logins = 0;
+  const writeState: TxSimState<TxExtension> = { extensions, byId, dialplan, visibility, calls: [] };
 
   const expand = (g: TxGoto | undefined): TxGoto => (typeof g === 'string' ? (dialplan.get(g.toLowerCase()) ?? g) : (g ?? null));
 
@@ -455,6 +462,12 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
         return err(401, 'token');
       }
       session.lastUse = now;
+      const written = telecomxWriteRoute(writeState, session.user, req);
+      if (written) {
+        // Records changed: pages served before are not the answer any more.
+        if (written.status < 300) pages.clear();
+        return written;
+      }
       if (req.method !== 'GET') return err(404, 'not_found');
       if (req.path === '/pbx/extension' || req.path === '/pbx/extension/') return cachedList(session.user, req.query);
       const m = /^\/pbx\/extension\/([^/]*)$/.exec(req.path);
@@ -488,5 +501,10 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
       // The kept list pages hold the old phones.
       pages.clear();
     },
+    record: (id) => {
+      const x = byId.get(id.toLowerCase());
+      return x ? structuredClone(x) : undefined;
+    },
+    calls: () => writeState.calls,
   };
 }

@@ -6,22 +6,36 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** Something a vendor's API can supply. Clients can check it before asking. */
 export type Capability =
+  /** originateCall. */
+  | 'CALL_ORIGINATE'
   /** Call statistics. */
   | 'CALL_STATISTICS'
   /** Phones and SIP endpoints of an extension. */
   | 'DEVICES'
   /** E911 emergency address. */
   | 'E911'
+  /** createExtension. */
+  | 'EXTENSION_CREATE'
+  /** deleteExtension. */
+  | 'EXTENSION_DELETE'
   /** Extensions can be listed. */
   | 'EXTENSION_LIST'
   /** Extensions can be searched with free text. */
   | 'EXTENSION_SEARCH'
+  /** updateExtension (patch: fields left out keep their values). */
+  | 'EXTENSION_UPDATE'
+  /** assignExtensionUser and removeExtensionUser (the user an extension is assigned to). */
+  | 'EXTENSION_USER_ASSIGN'
   /** Call forwarding rules. */
   | 'FORWARDING'
   /** Voicemail greeting files. */
   | 'GREETINGS'
+  /** addGreeting, setDefaultGreeting and deleteGreeting. */
+  | 'GREETING_WRITE'
   /** Extension groups. */
   | 'GROUPS'
+  /** createGroup, updateGroup, addGroupMembers, removeGroupMembers and deleteGroup. */
+  | 'GROUP_WRITE'
   /** An extension can be looked up by e-mail. */
   | 'LOOKUP_BY_EMAIL'
   /** An extension can be looked up by phone number. */
