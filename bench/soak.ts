@@ -23,6 +23,14 @@ interface Mem {
   heapUsed: number;
   /** V8 heap total, bytes. */
   heapTotal: number;
+  /** Size of V8's young generation (new space), bytes: it grows up to --max-semi-space-size. */
+  newSpace: number;
+  /** Size of V8's old space, bytes. */
+  oldSpace: number;
+  /** Full (mark-compact) collections so far. */
+  majorGcs: number;
+  /** Heap used just after the latest full collection, bytes (0 before the first): the live heap. */
+  afterMajorGc: number;
 }
 
 const num = (name: string, def: number): number => {
@@ -43,6 +51,20 @@ async function gatewayChild(sources: Record<string, unknown>[]): Promise<void> {
   const { startGateway } = await import('../src/server/app.ts');
   const { VENDORS } = await import('../src/vendors/registry.ts');
   const { Writable } = await import('node:stream');
+  const v8 = await import('node:v8');
+  const { PerformanceObserver, constants } = await import('node:perf_hooks');
+  // The live heap is what a full collection leaves: garbage promoted to old space between two of
+  // them (the production flags turn the memory reducer off) is not a leak.
+  let majorGcs = 0;
+  let afterMajorGc = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (((e as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        majorGcs++;
+        afterMajorGc = process.memoryUsage().heapUsed;
+      }
+    }
+  }).observe({ entryTypes: ['gc'] });
   // Warnings are written (as in production) to a sink that counts them, not to the terminal.
   let warnings = 0;
   const sink = new Writable({
@@ -56,7 +78,8 @@ async function gatewayChild(sources: Record<string, unknown>[]): Promise<void> {
   process.on('message', (m: unknown) => {
     if (m === 'mem') {
       const u = process.memoryUsage();
-      process.send!({ rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, warnings });
+      const space = (name: string) => v8.getHeapSpaceStatistics().find((x) => x.space_name === name)?.space_size ?? 0;
+      process.send!({ rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, newSpace: space('new_space'), oldSpace: space('old_space'), majorGcs, afterMajorGc, warnings });
     } else if (m === 'stop') {
       void gateway.stop().then(() => process.exit(0));
     }
@@ -126,11 +149,13 @@ async function main(): Promise<void> {
   };
 
   const MB = 1024 * 1024;
-  const rows: { minute: number; rss: number; heapUsed: number; heapTotal: number }[] = [];
+  const rows: { minute: number; rss: number; heapUsed: number; heapTotal: number; newSpace: number; oldSpace: number }[] = [];
   const fmt = (x: number) => (x / MB).toFixed(1);
   console.log(`soak: ${minutes} min at ${rate} queries/s, a sample every ${sampleS} s (gateway pid ${gw.pid})`);
-  console.log('| minute | RSS MB | heap used MB | heap total MB | queries | failed | answers with errors | warnings logged |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| minute | RSS MB | heap used MB | heap total MB | new space MB | old space MB | full GCs | heap used after the last full GC MB | queries | failed | answers with errors | warnings logged |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const line = (minute: number, m: Mem & { warnings: number }) =>
+    console.log(`| ${minute.toFixed(1)} | ${fmt(m.rss)} | ${fmt(m.heapUsed)} | ${fmt(m.heapTotal)} | ${fmt(m.newSpace)} | ${fmt(m.oldSpace)} | ${m.majorGcs} | ${m.majorGcs ? fmt(m.afterMajorGc) : '-'} | ${sent} | ${failed} | ${answersWithErrors} | ${m.warnings} |`);
   const started = performance.now();
   const end = started + minutes * 60_000;
   let nextSample = started;
@@ -140,8 +165,8 @@ async function main(): Promise<void> {
     if (now >= nextSample) {
       const m = await mem();
       const minute = (performance.now() - started) / 60_000;
-      rows.push({ minute, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal });
-      console.log(`| ${minute.toFixed(1)} | ${fmt(m.rss)} | ${fmt(m.heapUsed)} | ${fmt(m.heapTotal)} | ${sent} | ${failed} | ${answersWithErrors} | ${m.warnings} |`);
+      rows.push({ minute, ...m });
+      line(minute, m);
       nextSample += sampleS * 1000;
     }
     if (now >= nextSend) {
@@ -154,17 +179,24 @@ async function main(): Promise<void> {
   await Promise.all(inFlight);
   const last = await mem();
   const minute = (performance.now() - started) / 60_000;
-  rows.push({ minute, rss: last.rss, heapUsed: last.heapUsed, heapTotal: last.heapTotal });
-  console.log(`| ${minute.toFixed(1)} | ${fmt(last.rss)} | ${fmt(last.heapUsed)} | ${fmt(last.heapTotal)} | ${sent} | ${failed} | ${answersWithErrors} | ${last.warnings} |`);
+  rows.push({ minute, ...last });
+  line(minute, last);
 
   // The first sample is before any load: the slopes are taken over the loaded ones.
   const loaded = rows.slice(1);
   const xs = loaded.map((r) => r.minute);
   const s = (pick: (r: (typeof rows)[number]) => number) => (slope(xs, loaded.map(pick)) / MB).toFixed(2);
   console.log('');
-  console.log('| slope, MB/min | RSS | heap used | heap total |');
-  console.log('|---|---:|---:|---:|');
-  console.log(`| over ${loaded.length} loaded samples | ${s((r) => r.rss)} | ${s((r) => r.heapUsed)} | ${s((r) => r.heapTotal)} |`);
+  console.log('| slope, MB/min | RSS | heap used | heap total | new space | old space |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log(`| over ${loaded.length} loaded samples | ${s((r) => r.rss)} | ${s((r) => r.heapUsed)} | ${s((r) => r.heapTotal)} | ${s((r) => r.newSpace)} | ${s((r) => r.oldSpace)} |`);
+  // A slope over the second half says whether the growth levels off.
+  const late = loaded.slice(Math.floor(loaded.length / 2));
+  if (late.length >= 2) {
+    const lx = late.map((r) => r.minute);
+    const ls = (pick: (r: (typeof rows)[number]) => number) => (slope(lx, late.map(pick)) / MB).toFixed(2);
+    console.log(`| over the last ${late.length} samples | ${ls((r) => r.rss)} | ${ls((r) => r.heapUsed)} | ${ls((r) => r.heapTotal)} | ${ls((r) => r.newSpace)} | ${ls((r) => r.oldSpace)} |`);
+  }
   console.log('');
   console.log(`queries ${sent}, failed ${failed}, answers with errors ${answersWithErrors}${errorCodes.size ? ` (${[...errorCodes].map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}`);
   gw.send('stop');

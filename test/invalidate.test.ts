@@ -72,12 +72,12 @@ describe('invalidate: a write, then a read, gets fresh data', () => {
   test('the page hints of the source are dropped, other sources keep theirs', async () => {
     const hints = new PageHints();
     const loads = new Map([['status' as const, ['1']]]);
-    hints.set(PageHints.key(SOURCE, { first: 5 }), loads);
-    hints.set(PageHints.key('other', { first: 5 }), loads);
+    hints.set(PageHints.key(SOURCE, {}, 5, undefined), loads);
+    hints.set(PageHints.key('other', {}, 5, undefined), loads);
     const ctx = createContext(stack.gateway.sources, { name: 'test', scopes: new Set(['read']), sources: undefined }, newRequestScope(), 'r2', new GlobalIds(), hints);
     invalidate(ctx, source());
-    assert.equal(hints.get(PageHints.key(SOURCE, { first: 5 })), undefined);
-    assert.ok(hints.get(PageHints.key('other', { first: 5 })));
+    assert.equal(hints.get(PageHints.key(SOURCE, {}, 5, undefined)), undefined);
+    assert.ok(hints.get(PageHints.key('other', {}, 5, undefined)));
   });
 
   test('after refreshPbx a hinted page is learnt again: list, then status', async () => {
@@ -94,9 +94,10 @@ describe('invalidate: a write, then a read, gets fresh data', () => {
 describe('page-hint keys', () => {
   test('built from every argument of the field, in any order; absent and null alike', () => {
     const key = PageHints.key;
-    assert.equal(key('s', { first: 5, search: 'a' }), key('s', { search: 'a', first: 5 }));
-    assert.equal(key('s', { first: 5, search: null, after: undefined }), key('s', { first: 5 }));
-    assert.notEqual(key('s', { first: 5, status: 'ON_CALL' }), key('s', { first: 5 }), 'an argument the connection does not know is part of the key');
-    assert.notEqual(key('s', { first: 5 }), key('t', { first: 5 }));
+    assert.equal(key('s', { first: 50, search: 'a' }, 5, undefined), key('s', { search: 'a', first: 50 }, 5, undefined));
+    assert.equal(key('s', { first: 50, search: null, after: 'c' }, 5, undefined), key('s', {}, 5, undefined), "the source's own first and after replace the field's");
+    assert.notEqual(key('s', { status: 'ON_CALL' }, 5, undefined), key('s', {}, 5, undefined), 'an argument the connection does not know is part of the key');
+    assert.notEqual(key('s', {}, 5, '4'), key('s', {}, 5, undefined));
+    assert.notEqual(key('s', {}, 5, undefined), key('t', {}, 5, undefined));
   });
 });

@@ -5,6 +5,7 @@ import { LOADED_FIELDS } from '../src/core/fields.ts';
 import type { CallerIds, CallStatistics, DialplanTarget, E911Address, ForwardingRule, Greeting, OfficeHours, PresenceRule, StatusInfo, Subscription, VoicemailMessage } from '../src/domain/types.ts';
 import { NO_DETAILS } from '../src/domain/types.ts';
 import { EXTENSION_MODEL_PROPERTIES, type ConnectionModel, type DeviceModel, type EdgeModel, type GroupModel, type HealthModel, type PageInfoModel, type QueueMembershipModel, type QueueModel } from '../src/server/models.ts';
+import type { CallPayloadModel, GreetingPayloadModel } from '../src/server/mutation-models.ts';
 import { resolvers } from '../src/server/resolvers.ts';
 import { buildSchema } from '../src/server/schema.ts';
 import type { SourceAdapter } from '../src/core/adapter.ts';
@@ -55,6 +56,15 @@ const MODEL_PROPERTIES: Record<string, readonly string[]> = {
   Voicemail: [],
   VoicemailMessage: every<VoicemailMessage>({ id: true, folder: true, receivedAt: true, callerId: true, durationSeconds: true, priority: true, recordingPath: true }),
   Greeting: every<Greeting>({ name: true, enabled: true, isDefault: true }),
+  // Mutation answers (server/mutation-models.ts): the extension is read back by a resolver.
+  CreateExtensionPayload: [],
+  UpdateExtensionPayload: [],
+  ExtensionUserPayload: [],
+  GreetingPayload: some<GreetingPayloadModel>({ greetings: true }),
+  OriginateCallPayload: some<CallPayloadModel>({ callId: true }),
+  GroupPayload: ['group'],
+  DeleteExtensionPayload: ['deletedId'],
+  DeleteGroupPayload: ['deletedId'],
   // @apollo/subgraph's own.
   _Service: ['sdl'],
 };

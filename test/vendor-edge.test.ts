@@ -1,18 +1,27 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../src/core/config.ts';
 import { PbxError } from '../src/core/errors.ts';
+import { encodeId } from '../src/core/ids.ts';
 import { createSourceHttp, parseRetryAfter } from '../src/core/http.ts';
 import { createLogger, silentLogger } from '../src/core/logger.ts';
 import { newRequestScope } from '../src/core/request-scope.ts';
 import { listAnswer } from '../src/core/validate.ts';
 import { startGateway, type Gateway } from '../src/server/app.ts';
 import { VENDORS } from '../src/vendors/registry.ts';
-import { PortalListEnvelope, PortalListItemSchema } from '../src/vendors/portal/types.ts';
+import { EtelecomExtensionInfoSchema, EtelecomExtensionSchema } from '../src/vendors/etelecom/types.ts';
+import { PortalExtensionAnswerSchema, PortalListEnvelope, PortalListItemSchema } from '../src/vendors/portal/types.ts';
+import {
+  PortsipExtensionShowSchema, PortsipExtensionSummarySchema, PortsipGreetingFileSchema, PortsipGreetingListEnvelope, PortsipGroupDetailSchema,
+  PortsipGroupSummarySchema, PortsipPageSchema, PortsipSessionSchema, PortsipStatusEntrySchema,
+} from '../src/vendors/portsip/types.ts';
+import { TxExtensionSchema } from '../src/vendors/telecomx/types.ts';
+import { VitalCdrSummarySchema, VitalDeviceSchema, VitalExtensionSchema, VitalQueuesInfoSchema, VitalVoicemailRecordsSchema } from '../src/vendors/vitalpbx/types.ts';
 import { PORTSIP_SIM_PASSWORD, PORTSIP_SIM_USERNAME, startPortsipSimulator } from '../src/vendors/portsip/simulator.ts';
 import { startTelecomxSimulator, TELECOMX_SIM } from '../src/vendors/telecomx/simulator.ts';
 import { codes, startStack, type TestStack } from './helpers.ts';
@@ -230,4 +239,105 @@ describe('start-up checks and client errors', () => {
       }
     });
   }
+});
+
+describe('the docs’ example answers parse against the schemas the clients check', () => {
+  const fixture = (path: string): unknown => (JSON.parse(readFileSync(new URL(`./fixtures/${path}`, import.meta.url), 'utf8')) as { raw: unknown }).raw;
+  const CASES: [string, z.ZodType][] = [
+    ['etelecom/create-extension.json', EtelecomExtensionSchema],
+    ['etelecom/extension.json', EtelecomExtensionSchema],
+    ['etelecom/extension-offset-time.json', EtelecomExtensionSchema],
+    ['etelecom/extension-info.json', EtelecomExtensionInfoSchema],
+    ['portal/e911-none.json', PortalExtensionAnswerSchema],
+    ['portal/e911-set.json', PortalExtensionAnswerSchema],
+    ['portal/get-extension.json', PortalExtensionAnswerSchema],
+    ['portal/list.json', PortalListEnvelope.extend({ result: z.array(PortalListItemSchema) })],
+    ['portsip/extension-list.json', PortsipPageSchema.extend({ extensions: z.array(PortsipExtensionSummarySchema) })],
+    ['portsip/extension-search.json', PortsipPageSchema.extend({ extensions: z.union([z.array(PortsipExtensionSummarySchema), PortsipExtensionSummarySchema]) })],
+    ['portsip/extension-show.json', PortsipExtensionShowSchema],
+    ['portsip/extension-status.json', z.object({ extension_status: z.array(PortsipStatusEntrySchema) })],
+    ['portsip/greetings.json', PortsipGreetingListEnvelope.extend({ files: z.array(PortsipGreetingFileSchema) })],
+    ['portsip/group-list.json', PortsipPageSchema.extend({ groups: z.array(PortsipGroupSummarySchema) })],
+    ['portsip/group-show.json', PortsipGroupDetailSchema],
+    ['portsip/login.json', PortsipSessionSchema],
+    ['telecomx/extension.json', TxExtensionSchema],
+    ['telecomx/extension-expanded.json', TxExtensionSchema],
+    ['telecomx/extension-restricted.json', TxExtensionSchema],
+    ['vitalpbx/extension.json', VitalExtensionSchema],
+    ['vitalpbx/devices.json', VitalDeviceSchema],
+    ['vitalpbx/queues.json', VitalQueuesInfoSchema],
+    ['vitalpbx/cdr-summary.json', VitalCdrSummarySchema],
+    ['vitalpbx/voicemail-records.json', VitalVoicemailRecordsSchema],
+  ];
+  for (const [path, schema] of CASES) {
+    test(path, () => {
+      const r = schema.safeParse(fixture(path));
+      assert.ok(r.success, r.success ? '' : JSON.stringify(r.error.issues[0]));
+    });
+  }
+
+  test('no simulator imports its adapter’s client, types, mappers or constants', () => {
+    // A simulator may be split into files of its own (simulator-*.ts); each of them is held to the same rule.
+    const ownFile = /^\.\/simulator(-[\w-]+)?\.ts$/;
+    for (const vendor of VENDORS.keys()) {
+      const files = ['./simulator.ts'];
+      for (let i = 0; i < files.length; i++) {
+        const text = readFileSync(new URL(`../src/vendors/${vendor}/${files[i]!.slice(2)}`, import.meta.url), 'utf8');
+        const local = [...text.matchAll(/^import[^;]*from '([^']+)'/gm)].map((m) => m[1]!).filter((p) => p.startsWith('./'));
+        assert.deepEqual(local.filter((p) => !ownFile.test(p)), [], `${vendor}/${files[i]!.slice(2)}`);
+        for (const p of local) if (!files.includes(p)) files.push(p);
+      }
+    }
+  });
+});
+
+describe('a list answer with an unreadable record, end to end', () => {
+  let server: http.Server;
+  let gateway: Gateway;
+  const lines: string[] = [];
+  before(async () => {
+    // A Point VoIP server whose list holds one record with a number that is no number.
+    server = http.createServer((_req, res) => {
+      const result = [
+        { number: 100, firstName: 'Ann', lastName: 'A', status: '1' },
+        { number: 'not-a-number', firstName: 'Bob', lastName: 'B', status: '0' },
+        { number: 102, firstName: 'Cid', lastName: 'C', status: true },
+      ];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Extensions exported from cache.', count: 3, result, status: true, node: 'n1', executionTime: '0.01' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    const sink = new Writable({
+      write(chunk, _e, cb) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        cb();
+      },
+    });
+    const raw = { server: { port: 0, host: '127.0.0.1' }, sources: [{ id: 'pv', vendor: 'portal', baseUrl: url, authId: 'A'.repeat(24), authKey: 'K'.repeat(24), pbxId: '1' }] };
+    gateway = await startGateway({ config: parseConfig(raw, VENDORS, {}), vendors: VENDORS, logger: createLogger({ level: 'warn', destination: sink }) });
+  });
+  after(async () => {
+    await gateway.stop();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  test('the readable records are served, the source gets one VENDOR_BAD_RESPONSE, the log names the field', async () => {
+    const r = await post(gateway, '{ extensions(pbx: "pv", first: 10) { edges { node { number status } } } }');
+    assert.deepEqual(r.data.extensions.edges.map((e: any) => [e.node.number, e.node.status]), [['100', 'AVAILABLE'], ['102', 'AVAILABLE']]);
+    assert.deepEqual(r.errors.map((e: any) => [e.extensions.code, e.extensions.pbx, e.path]), [['VENDOR_BAD_RESPONSE', 'pv', undefined]]);
+    const warn = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'vendor records dropped: they do not parse');
+    assert.deepEqual([warn.source, warn.endpoint, warn.fields], ['pv', 'get/extensions', ['result.1.number']]);
+  });
+
+  test('a key looked up in that answer and not found is the vendor’s fault, not NOT_FOUND', async () => {
+    // Two nodes of one source in one request: one batch, answered from the list.
+    const r = await post(gateway, 'query($a: ID!, $b: ID!) { a: node(id: $a) { ... on Extension { number } } b: node(id: $b) { ... on Extension { number } } }', {
+      a: encodeId('Extension', 'pv', '100'),
+      b: encodeId('Extension', 'pv', '101'),
+    });
+    assert.deepEqual(r.data.a, { number: '100' });
+    assert.equal(r.data.b, null);
+    assert.ok(r.errors.length > 0 && r.errors.every((e: any) => e.extensions.code === 'VENDOR_BAD_RESPONSE'), JSON.stringify(r.errors));
+  });
 });

@@ -55,7 +55,10 @@ export type BatchFn<V> = (vendorIds: readonly string[]) => Promise<ReadonlyArray
 
 /**
  * What a source can be asked. Per-extension lookups are batch functions (the per-request DataLoaders
- * call them); a method is absent exactly when the capability is absent.
+ * call them, as core/fields.ts declares); a method is absent exactly when the capability is absent.
+ * Required of every vendor: listExtensions, loadExtensions and healthCheck. test/adapters.test.ts
+ * checks this contract over each vendor's simulator, which must honour `size` and serve at least
+ * 20 extensions.
  */
 export interface SourceOperations {
   /** One page of extensions. */

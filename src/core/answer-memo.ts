@@ -6,7 +6,7 @@ export const DEFAULT_ANSWER_MEMO_BYTES = 8 * 1024 * 1024;
  * same as the previous one to the same call is not parsed again. A dashboard polls the same pages,
  * and a PBX's extensions rarely change between two polls: the answer is then the same object as
  * last time, so the adapters' per-answer work (`byIdentity` in shared-cache.ts: rows mapped, an
- * index built) is not done again either. Comparing two buffers costs about 1/40 of parsing them.
+ * index built) is not done again either. Comparing two buffers is far cheaper than parsing one.
  *
  * Parsed answers are deep-frozen, whether or not they are kept: they may be handed to several
  * requests, so nothing may write into them (in strict-mode modules a write throws instead of

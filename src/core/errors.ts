@@ -24,7 +24,7 @@ export type PublicErrorCode =
  *
  * It carries no stack trace: it is an expected answer (not found, unsupported, vendor down), its
  * stack is never sent or logged (an unexpected failure keeps its own, as `cause`), and capturing one
- * was a measurable part of a dashboard answer's CPU (one per source and unsupported field).
+ * would cost CPU on every expected error, of which a dashboard makes one per source and unsupported field.
  */
 export class PbxError extends Error {
   /** Public code. */
@@ -131,12 +131,12 @@ function shaped(message: string, formatted: GraphQLFormattedError, extensions: R
   return out;
 }
 
-/** What a request's context offers the internal-error log: its id and the errors reported beside the data. */
+/** What a request's context offers the internal-error log: its id and the errors filed beside the data. */
 interface ErrorLogContext {
   /** The request's id. */
   requestId?: string;
-  /** Errors reported without failing the field they concern. */
-  partialErrors?: ReadonlyArray<{ error: PbxError; path: ReadonlyArray<string | number> }>;
+  /** Errors filed without failing the field they concern (server/request-errors.ts). */
+  errors?: { readonly internal: ReadonlyArray<{ error: PbxError; path: ReadonlyArray<string | number> }> };
 }
 
 /** An unexpected failure as a log line's cause: its kind, message and stack (the server log only, never a client). */
@@ -162,8 +162,8 @@ export function internalErrorLogPlugin(logger: Logger): ApolloServerPlugin<Error
           }
         },
         async willSendResponse({ contextValue }) {
-          for (const { error, path } of contextValue.partialErrors ?? []) {
-            if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ requestId: contextValue.requestId, path, cause: internalCause(error) }, 'internal error');
+          for (const { error, path } of contextValue.errors?.internal ?? []) {
+            logger.error({ requestId: contextValue.requestId, path, cause: internalCause(error) }, 'internal error');
           }
         },
       };

@@ -313,10 +313,8 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
   const prefixUrl = opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`;
   // Calls go through got's stream API (`receive`), not its promise API: the promise wraps each call
   // in a p-cancelable promise that defines accessors per call, and on this V8 (Node 20) every call's
-  // response, body and request then outlive young-generation GCs until the next full GC. Measured
-  // with got alone (bench/NOTES.md): 25 ms scavenges promoting 7 MB each through promises, 1 ms
-  // and nothing promoted through streams. mutableDefaults only until cacheOptions is emptied: see
-  // below.
+  // response, body and request then outlive young-generation GCs until the next full GC.
+  // mutableDefaults only until cacheOptions is emptied: see below.
   const client: Got = got.extend({
     mutableDefaults: true,
     prefixUrl,
@@ -327,8 +325,8 @@ export function createSourceHttp(opts: SourceHttpOptions): SourceHttp {
     retry: { limit: 0 },
   });
   // got builds each call's node:http options as `{ ...cacheOptions, ...more fields }`. On Node 20's
-  // V8 an object spread followed by more fields gets a new chain of hidden classes every time (30
-  // per call here), which the young-generation GC cannot free. With no cacheOptions keys (they are
+  // V8 an object spread followed by more fields gets a new chain of hidden classes every time,
+  // which the young-generation GC cannot free. With no cacheOptions keys (they are
   // only read by got's HTTP cache, which is off) the spread is empty and the classes are shared.
   client.defaults.options.cacheOptions = {};
   client.defaults.options.freeze();

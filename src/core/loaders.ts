@@ -29,9 +29,9 @@ function carried<K extends LoaderKind>(kind: K, ext: Extension | undefined): Loa
  * adapter's batch functions, which answer one result per key in key order.
  *
  * Records a list or get answered are remembered per source (`prime`), and a batch takes from them
- * what they carry before asking the adapter for the rest. Remembering is one map entry per record;
- * priming every loader kind up front cost a DataLoader cache entry and a resolved promise per kind
- * and record, for a dashboard page mostly never read.
+ * what they carry before asking the adapter for the rest. Remembering is one map entry per record,
+ * where priming every loader kind up front would make a DataLoader cache entry and a resolved promise
+ * per kind and record that a page mostly never reads.
  */
 export class Loaders {
   readonly #loaders = new Map<string, DataLoader<string, unknown>>();

@@ -15,9 +15,8 @@ export interface LoggerOptions {
  * call passes, so a careless log line cannot leak one.
  */
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  // stdout is written asynchronously (sonic-boom): a synchronous write per line puts the kernel's
-  // write on the answer's path (a failing vendor logs on every request) and stalls every request
-  // when stdout is a full pipe.
+  // stdout is written asynchronously (sonic-boom) so that a log line never puts the kernel's write on
+  // an answer's path (a failing vendor logs on every request) or stalls requests behind a full pipe.
   return pino(loggerOptions(opts), opts.destination ?? pino.destination({ dest: 1, sync: false }));
 }
 

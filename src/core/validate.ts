@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deepFreeze } from './answer-memo.ts';
+import { PbxError } from './errors.ts';
 
 /** One part of a vendor answer that did not parse: where, and what was wrong (no value is kept). */
 export interface AnswerIssue {
@@ -113,8 +114,29 @@ export function listAnswer<E extends z.ZodObject, K extends string, R extends z.
       else dropped.push(firstIssue(one.error, [key, i]));
     }
     const value = { ...(r.data as Record<string, unknown>), [key]: kept };
+    if (dropped.length > 0) withDrops.add(kept);
     return { value: deepFreeze(value) as Omit<z.output<E>, K> & { [P in K]: z.output<R>[] }, dropped };
   });
+}
+
+/** The record arrays of decoded list answers that lost records which did not parse. */
+const withDrops = new WeakSet<object>();
+
+/** True when `records`, the array of a list answer decoded by listAnswer, lost records that did not parse. */
+export function hadDrops(records: object): boolean {
+  return withDrops.has(records);
+}
+
+/**
+ * For a lookup by key through list answers: a key not found is NOT_FOUND (`notFound`) only when every
+ * list read was whole; when one dropped unreadable records, the key may have been among them, so its
+ * absence is the vendor's fault (VENDOR_BAD_RESPONSE).
+ */
+export function absentFrom(lists: readonly object[], sourceId: string, notFound: (key: string) => Error): (key: string) => Error {
+  return (key) =>
+    lists.some(hadDrops)
+      ? new PbxError('VENDOR_BAD_RESPONSE', `${sourceId}: ${key} is not in the vendor's answer, which held records that do not parse`, sourceId)
+      : notFound(key);
 }
 
 /** Reads a JSON number that a vendor may also write as a numeric string ("600"). */

@@ -844,7 +844,13 @@ export type PbxExtensionsArgs = {
 /** Health of one source's vendor API. */
 export type PbxHealth = {
   __typename?: 'PbxHealth';
-  /** The public error code when not ok. */
+  /**
+   * The public error code when not ok, one of those every error's `extensions.code` uses:
+   * NOT_FOUND, BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, UNSUPPORTED_BY_VENDOR, VENDOR_UNAVAILABLE,
+   * VENDOR_TIMEOUT, VENDOR_AUTH_FAILED, VENDOR_RATE_LIMITED (with `extensions.retryAfterSeconds`),
+   * VENDOR_BAD_RESPONSE (the vendor answered something that does not parse), UPSTREAM_OUTCOME_UNKNOWN,
+   * INTERNAL_SERVER_ERROR.
+   */
   errorCode: Maybe<Scalars['String']['output']>;
   /** Round-trip time of the health call in milliseconds. */
   latencyMs: Maybe<Scalars['Float']['output']>;

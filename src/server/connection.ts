@@ -86,7 +86,7 @@ export async function extensionsConnection(sources: readonly SourceAdapter[], ar
       break;
     }
     const after = i === startIndex ? adapterAfter : undefined;
-    const page: PageArgs = { ...args, first: need, after };
+    const page: PageArgs = { args, first: need, after };
     try {
       if (search !== undefined && !source.capabilities.has('EXTENSION_SEARCH')) throw unsupported('search', source.vendor, source.id);
       const wait = prefetch.turn(source);

@@ -28,11 +28,11 @@ type Run = (context: unknown, variables: Record<string, unknown>) => Promise<Exe
  * Executes operations with graphql-jit instead of graphql-js: each distinct operation is compiled
  * once into a JavaScript function (kept in a bounded LRU keyed by Apollo's query hash and operation
  * name) and then runs without graphql-js's per-field interpretation: a dashboard is thousands of
- * field completions, and interpreting them is where most of a query's CPU goes (bench/RESULTS.md).
+ * field completions, so compiling them once saves interpreting each one on every request.
  *
  * A query with several root fields (a dashboard asks each source under its own alias) runs as one
- * compiled operation per root field, all started in the same turn, so the loaders batch exactly as
- * before. Each root field's answer is serialised as soon as it is complete, while the slower sources
+ * compiled operation per root field, all started in the same turn, so the loaders batch them
+ * together. Each root field's answer is serialised as soon as it is complete, while the slower sources
  * are still being waited for, and `stringifyResult` splices those pieces in: only the last source's
  * part is left to serialise after the last vendor answer (bench/NOTES.md).
  *

@@ -10,7 +10,7 @@ export type PageLoads = ReadonlyMap<LoaderKind, readonly string[]>;
  * call instead of one vendor round after it, through the request's own DataLoaders, so the vendor
  * calls are the same ones and nothing a vendor answered outlives its request. The page that comes
  * back still decides what is answered; ids it lists that were not predicted are loaded then, as
- * before, and predicted ids it no longer lists are loaded for nothing.
+ * without a hint, and predicted ids it no longer lists are loaded for nothing.
  *
  * One per gateway (made by the server factory, not a module singleton), holding ids only; bounded,
  * the least recently used page forgotten first.
@@ -22,13 +22,17 @@ export class PageHints {
   constructor(private readonly max = 1000) {}
 
   /**
-   * The key of one page of one source: the source and every argument that shapes the page (`first`
-   * and `after` as that source is asked them), in name order, so no argument can be left out of it.
+   * The key of one page of one source: the source and every argument of the connection field, in
+   * name order, so no argument can be left out of it; `first` and `after` are the ones that source is
+   * asked (its share of the page, its own cursor), in place of the field's.
    */
-  static key(sourceId: string, args: Readonly<Record<string, unknown>>): string {
+  static key(sourceId: string, args: Readonly<Record<string, unknown>>, first: number, after: string | undefined): string {
+    const names = Object.keys(args);
+    if (!('first' in args)) names.push('first');
+    if (!('after' in args)) names.push('after');
     const named: [string, unknown][] = [];
-    for (const name of Object.keys(args).sort()) {
-      const value = args[name];
+    for (const name of names.sort()) {
+      const value = name === 'first' ? first : name === 'after' ? after : args[name];
       // An argument left out and one given as null ask the same page.
       if (value !== undefined && value !== null) named.push([name, value]);
     }

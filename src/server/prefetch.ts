@@ -5,8 +5,17 @@ import type { GatewayContext } from './context.ts';
 import { LOADED, type LoadedField, type RowSelection } from './lookahead.ts';
 import { PageHints } from './page-hints.ts';
 
-/** The arguments one source's page is asked with: the field's own, with `first` and `after` as that source gets them. */
-export type PageArgs = Readonly<Record<string, unknown>>;
+/** One source's page: the connection field's arguments, and the `first` and `after` that source is asked. */
+export interface PageArgs {
+  /** Every argument of the connection field. */
+  args: Readonly<Record<string, unknown>>;
+  /** The source's share of the page. */
+  first: number;
+  /** The source's own cursor, if any. */
+  after: string | undefined;
+}
+
+const hintKey = (source: SourceAdapter, page: PageArgs): string => PageHints.key(source.id, page.args, page.first, page.after);
 
 /**
  * The loads a connection's rows will ask for, started as early as they can be: beside a source's
@@ -43,7 +52,7 @@ export function pagePrefetch(ctx: GatewayContext, selection: RowSelection): Page
   const fields = [...byKind.values()];
   // Loads of the pages that came back (waited for), and of pages still in flight (per source).
   const loading: Promise<unknown>[] = [];
-  const pending = new Map<string, { predicted: ReadonlyMap<LoaderKind, readonly string[]> | undefined; mine: Promise<unknown>[] }>();
+  const pending = new Map<string, { key: string; predicted: ReadonlyMap<LoaderKind, readonly string[]> | undefined; mine: Promise<unknown>[] }>();
 
   const start = (into: Promise<unknown>[], f: LoadedField, source: SourceAdapter, ids: readonly string[]) => {
     const loads = ctx.loaders.get(f.kind, source)?.loadMany(ids);
@@ -68,7 +77,8 @@ export function pagePrefetch(ctx: GatewayContext, selection: RowSelection): Page
       return second ? undefined : nextTurn();
     },
     listing(source, page) {
-      const predicted = ctx.pageHints.get(PageHints.key(source.id, page));
+      const key = hintKey(source, page);
+      const predicted = ctx.pageHints.get(key);
       const mine: Promise<unknown>[] = [];
       // Started beside the list call instead of one vendor round after it: the same loaders, so the
       // same calls when the page is unchanged.
@@ -78,10 +88,10 @@ export function pagePrefetch(ctx: GatewayContext, selection: RowSelection): Page
           if (ids && source.capabilities.has(f.capability)) start(mine, f, source, ids);
         }
       }
-      pending.set(source.id, { predicted, mine });
+      pending.set(source.id, { key, predicted, mine });
     },
     listed(source, page, nodes) {
-      const { predicted, mine } = pending.get(source.id) ?? { predicted: undefined, mine: [] };
+      const { key, predicted, mine } = pending.get(source.id) ?? { key: hintKey(source, page), predicted: undefined, mine: [] };
       pending.delete(source.id);
       // Started as soon as the page is known rather than once its rows are built; kinds this query
       // did not ask for keep what an earlier one learnt.
@@ -105,13 +115,14 @@ export function pagePrefetch(ctx: GatewayContext, selection: RowSelection): Page
         if (fresh.length > 0) start(mine, f, source, fresh);
         loads.set(f.kind, ids);
       }
-      ctx.pageHints.set(PageHints.key(source.id, page), loads);
+      ctx.pageHints.set(key, loads);
       loading.push(...mine);
     },
     failed(source, page) {
+      const key = pending.get(source.id)?.key ?? hintKey(source, page);
       pending.delete(source.id);
       // While its vendor fails, the next requests send only the list call, not loads that would fail with it.
-      ctx.pageHints.set(PageHints.key(source.id, page), new Map());
+      ctx.pageHints.set(key, new Map());
     },
     async settled() {
       // loadMany answers errors in place and never rejects.

@@ -81,6 +81,11 @@ export class RequestErrors {
     });
   }
 
+  /** The filed errors a client sees as INTERNAL_SERVER_ERROR, for the log (core/errors.ts internalErrorLogPlugin). */
+  get internal(): ReadonlyArray<{ error: PbxError; path: ErrorPath }> {
+    return this.#list.filter((r) => r.error.code === 'INTERNAL_SERVER_ERROR');
+  }
+
   /** Lets go of everything filed (the answer has been written). */
   clear(): void {
     this.#list.length = 0;
@@ -88,15 +93,21 @@ export class RequestErrors {
   }
 }
 
-/** Adds the errors filed through `ctx.errors` to the answer, after the executor's own. */
-export const requestErrorsPlugin: ApolloServerPlugin<{ errors: RequestErrors; scope: RequestScope }> = {
+/**
+ * Adds the errors filed through `ctx.errors` to the answer, after the executor's own, and those of
+ * vendor calls that answered but dropped unreadable records (one per source, with no path).
+ */
+export const requestErrorsPlugin: ApolloServerPlugin<{ errors: RequestErrors; scope?: RequestScope }> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, contextValue }) {
-        // Vendor calls that answered but dropped unreadable records report one error per source, with no path.
-        for (const problem of contextValue.scope.problems ?? []) contextValue.errors.report(problem, []);
-        if (response.body.kind !== 'single' || contextValue.errors.size === 0) return;
-        response.body.singleResult.errors = [...(response.body.singleResult.errors ?? []), ...contextValue.errors.formatted()];
+        const problems = contextValue.scope?.problems ?? [];
+        if (response.body.kind !== 'single' || contextValue.errors.size + problems.length === 0) return;
+        response.body.singleResult.errors = [
+          ...(response.body.singleResult.errors ?? []),
+          ...contextValue.errors.formatted(),
+          ...problems.map((e) => formatError({ message: e.message, extensions: { code: e.code } }, e)),
+        ];
       },
     };
   },

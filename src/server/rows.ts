@@ -4,11 +4,28 @@ import type { LoaderKind } from '../core/loaders.ts';
 import type { Extension } from '../domain/types.ts';
 import type { GatewayContext } from './context.ts';
 import { LOADED, type LoadedField, type LoadedFieldName, type Occurrence, type RowSelection } from './lookahead.ts';
-import type { ExtensionModel } from './models.ts';
+import { EXTENSION_MODEL_PROPERTIES, type ExtensionModel } from './models.ts';
 import type { ErrorPath as Path } from './request-errors.ts';
 
-/** The loaded fields in one fixed order: every row gets them in this order, so all rows share one hidden class. */
+/** The loaded fields in one fixed order: a row's values are filled in this order. */
 const LOADED_NAMES = Object.keys(LOADED) as LoadedFieldName[];
+/** Each loaded field's place in that order. */
+const SLOT = new Map(LOADED_NAMES.map((name, i) => [name, i]));
+
+/**
+ * Builds a row as one object literal holding every property of ExtensionModel, generated once from
+ * the field table: every row then shares one hidden class with all its properties in the object
+ * itself, which adding the loaded fields one keyed store at a time would not give, and the executor
+ * reads these properties for every row.
+ */
+function rowFactory(names: readonly string[]): (ext: Extension, id: string, values: readonly unknown[]) => ExtensionModel {
+  for (const name of [...EXTENSION_MODEL_PROPERTIES, ...names]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a field name: ${name}`);
+  // The global id is encoded by the caller; every other plain property is the record's own.
+  const plain = EXTENSION_MODEL_PROPERTIES.map((name) => (name === 'id' ? 'id' : `${name}: ext.${name}`));
+  const loaded = names.map((name, i) => `${name}: values[${i}]`);
+  return new Function('ext', 'id', 'values', `return { ext, ${[...plain, ...loaded].join(', ')} };`) as never;
+}
+const makeRow = rowFactory(LOADED_NAMES);
 
 /**
  * A loader's answers for one source, by key: what the request's batches settled (live), then what
@@ -50,6 +67,8 @@ class Values {
 interface FieldPlan {
   /** Its name, loader, capability and test. */
   field: LoadedField;
+  /** Its place among a row's loaded values. */
+  slot: number;
   /** Where it appears in the answer. */
   occurrences: readonly Occurrence[];
   /** The source has the capability. */
@@ -74,11 +93,10 @@ interface SourcePlan {
  * The Extensions a field produces, as the executor reads them (ExtensionModel). The loaded fields the
  * selection asks for (core/fields.ts: status, devices, queues, groups, ...) are resolved here for every row at once, from
  * what the record carries or what the request's loaders answered, so no per-row resolver runs for
- * them. Whatever no batch has answered yet is loaded first, through the same loaders and keys the
- * resolvers used (a connection has usually started and waited for all of it already: then this is
- * synchronous).
+ * them. Whatever no batch has answered yet is loaded first, through the request's loaders and keys
+ * (a connection has usually started and waited for all of it already: then this is synchronous).
  *
- * Errors keep the per-field semantics a resolver had: a source without the capability answers null
+ * Errors are filed per field, as a resolver's would be: a source without the capability answers null
  * and ONE UNSUPPORTED_BY_VENDOR error per source and field, at the first row that asked; a value
  * whose load failed is null with its error at that row's field, once per place the field appears.
  * `base` is the producer's path; `indexed` puts the row's index after it (a list or a connection).
@@ -96,7 +114,7 @@ export function extensionRows(ctx: GatewayContext, exts: readonly Extension[], s
         const field = LOADED[name];
         const supported = source.capabilities.has(field.capability);
         const what = field.unsupported.what;
-        return { field, occurrences, supported, reported: false, values: new Values(ctx, field.kind, source, what), next: field.next ? new Values(ctx, field.next, source, what) : undefined };
+        return { field, slot: SLOT.get(name)!, occurrences, supported, reported: false, values: new Values(ctx, field.kind, source, what), next: field.next ? new Values(ctx, field.next, source, what) : undefined };
       });
       plan = { source, fields };
       plans.set(sourceId, plan);
@@ -109,7 +127,8 @@ export function extensionRows(ctx: GatewayContext, exts: readonly Extension[], s
     const prev = k > 0 ? rowPlans[k - 1]! : undefined;
     rowPlans[k] = prev && prev.source.id === exts[k]!.sourceId ? prev : planOf(exts[k]!.sourceId);
   }
-  const build = (): ExtensionModel[] => exts.map((ext, k) => row(ctx, ext, rowPlans[k]!, base, indexed ? k : undefined));
+  const values = new Array<unknown>(LOADED_NAMES.length);
+  const build = (): ExtensionModel[] => exts.map((ext, k) => row(ctx, ext, rowPlans[k]!, base, indexed ? k : undefined, values));
   if (asked.length === 0) return build();
 
   /** What no batch has answered yet: the loaded fields, or what their values lead to. */
@@ -157,18 +176,9 @@ function pathOf(o: Occurrence, base: Path, index: number | undefined): Path {
   return index === undefined ? [...base, ...o.before, ...o.after] : [...base, ...o.before, index, ...o.after];
 }
 
-/** One row: the record's plain fields and the asked loaded fields, errors filed as the resolvers did. */
-function row(ctx: GatewayContext, ext: Extension, plan: SourcePlan, base: Path, index: number | undefined): ExtensionModel {
-  const out: ExtensionModel = {
-    ext,
-    id: ctx.ids.encode('Extension', ext.sourceId, ext.vendorId),
-    vendorId: ext.vendorId,
-    number: ext.number,
-    name: ext.name,
-    restricted: ext.restricted,
-  };
-  const loaded = out as unknown as Record<LoadedFieldName, unknown>;
-  for (let i = 0; i < LOADED_NAMES.length; i++) loaded[LOADED_NAMES[i]!] = null;
+/** One row: the record's plain fields and the asked loaded fields, errors filed per field, as by a resolver. `values`: scratch space. */
+function row(ctx: GatewayContext, ext: Extension, plan: SourcePlan, base: Path, index: number | undefined, values: unknown[]): ExtensionModel {
+  values.fill(null);
   const fields = plan.fields;
   for (let i = 0; i < fields.length; i++) {
     const fp = fields[i]!;
@@ -186,12 +196,12 @@ function row(ctx: GatewayContext, ext: Extension, plan: SourcePlan, base: Path, 
       for (const o of fp.occurrences) ctx.errors.report(value, pathOf(o, base, index), o.node, plan.source.id);
       continue;
     }
-    loaded[field.name] = value === null ? null : fp.next ? followed(value as readonly string[], fp.next) : field.pick ? field.pick(value) : value;
+    values[fp.slot] = value === null ? null : fp.next ? followed(value as readonly string[], fp.next) : field.pick ? field.pick(value) : value;
   }
-  return out;
+  return makeRow(ext, ctx.ids.encode('Extension', ext.sourceId, ext.vendorId), values);
 }
 
-/** What these keys loaded (group ids: their groups); a key that failed to load is left out, as loadMany's errors were. */
+/** What these keys loaded (group ids: their groups); a key that failed to load is left out, so one bad key does not fail the whole list. */
 function followed(keys: readonly string[], values: Values): unknown[] {
   const out: unknown[] = [];
   for (const key of keys) {

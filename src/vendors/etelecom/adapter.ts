@@ -4,6 +4,7 @@ import { assembleAdapter, type Page, type SourceAdapter, type SourceOperations }
 import type { RequestScope } from '../../core/request-scope.ts';
 import { inKeyOrder } from '../../core/batch.ts';
 import { badInput, notFound, PbxError, unsupported } from '../../core/errors.ts';
+import { absentFrom } from '../../core/validate.ts';
 import { byIdentity } from '../../core/shared-cache.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability, Extension } from '../../domain/types.ts';
@@ -120,9 +121,11 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
       const wanted = new Set(numbers);
       const found = new Map<string, EtelecomExtension>();
       const seenCursors = new Set<string>();
+      const pages: object[] = [];
       let after: string | undefined;
       for (;;) {
         const page = await client.getExtensions({ ...(after ? { after } : {}), limit: cfg.pageLimit });
+        pages.push(page.extensions);
         for (const x of page.extensions) if (wanted.has(String(x.extension_number))) found.set(String(x.extension_number), x);
         const next = nextOf(page.paging);
         // A repeated cursor would loop forever: trust the vendor only as far as it makes progress.
@@ -130,7 +133,7 @@ export function createEtelecomAdapter(cfg: EtelecomSourceConfig, deps: AdapterDe
         seenCursors.add(next);
         after = next;
       }
-      return inKeyOrder(numbers, [...found.values()], (x) => String(x.extension_number), toDomain, missing);
+      return inKeyOrder(numbers, [...found.values()], (x) => String(x.extension_number), toDomain, absentFrom(pages, cfg.id, missing));
   }
 
   return {

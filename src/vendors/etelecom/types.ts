@@ -43,8 +43,11 @@ export const EtelecomPagingAnswerSchema = z.object({
 /** The paging part of a list answer. */
 export type EtelecomPagingAnswer = z.infer<typeof EtelecomPagingAnswerSchema>;
 
-/** An id eTelecom writes as a string (int64 in JSON, as protobuf does); a bare number is read as its digits. */
-const rpcId = z.union([z.string().min(1), z.number().int().transform(String)]);
+/**
+ * Ids and numbers are JSON strings (int64 in protobuf's JSON, and the doc's examples write strings):
+ * a bare number is not read as one, so a wrong-typed answer cannot collapse records onto one id.
+ */
+const rpcId = z.string().min(1);
 
 /**
  * One extension of GetExtensions (and CreateExtension's answer). `extension_password` is never
@@ -54,7 +57,7 @@ export const EtelecomExtensionSchema = z.object({
   /** Extension id. */
   id: rpcId,
   /** Extension number. */
-  extension_number: z.union([z.string().regex(/^[0-9]{1,32}$/), z.number().int().nonnegative().transform(String)]),
+  extension_number: rpcId,
   /** SIP password: never mapped. */
   extension_password: z.string().optional(),
   /** Tenant id. */
@@ -105,7 +108,7 @@ export interface EtelecomExtensionInfoRequest {
 /** GetExtensionInfo answer (the password is never mapped). */
 export const EtelecomExtensionInfoSchema = z.object({
   /** Extension number. */
-  extension_number: z.union([z.string().regex(/^[0-9]{1,32}$/), z.number().int().nonnegative().transform(String)]),
+  extension_number: rpcId,
   /** SIP password: never mapped. */
   extension_password: z.string().optional(),
   /** Tenant SIP domain. */

@@ -3,6 +3,7 @@ import { assembleAdapter, type SourceAdapter, type SourceOperations } from '../.
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
+import { absentFrom } from '../../core/validate.ts';
 import { pageArray } from '../../core/lists.ts';
 import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
@@ -98,7 +99,13 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
   /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
   function operations(scope: RequestScope | undefined): SourceOperations {
     const client = createPortalClient(http.scoped(scope), { authId: cfg.authId, authKey: cfg.authKey, pbxId: cfg.pbxId }, cfg.id);
-    const list = async () => visibleOf(await listCache.get('all', () => client.listExtensions()));
+    const whole = () => listCache.get('all', () => client.listExtensions());
+    const list = async () => visibleOf(await whole());
+    /** The visible records by number, and what a number missing from them is. */
+    const lookup = async () => {
+      const raw = await whole();
+      return { index: indexOf(visibleOf(raw)), absent: absentFrom([raw], cfg.id, missing) };
+    };
     /** The single get of a visible number; one outside the configured numbers is NOT_FOUND, no call. */
     const getOne = async (id: string) => {
       if (!visible(id)) throw missing(id);
@@ -122,7 +129,8 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
        */
       async loadExtensionRefs(ids) {
         if (ids.length === 1) return loadExtensions(ids);
-        return fromIndex(ids, indexOf(await list()), toDomain, missing);
+        const { index, absent } = await lookup();
+        return fromIndex(ids, index, toDomain, absent);
       },
       /**
        * Several keys: the one (cached) list call carries every registration. One key: its single get,
@@ -130,7 +138,8 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
        */
       async loadStatus(ids) {
         if (ids.length === 1) return eachKey(1, async (id) => mapGetStatus(await getOne(id)))(ids);
-        return fromIndex(ids, indexOf(await list()), (x) => mapListStatus(x.status), missing);
+        const { index, absent } = await lookup();
+        return fromIndex(ids, index, (x) => mapListStatus(x.status), absent);
       },
       async healthCheck() {
         await listCache.get('all', () => client.listExtensions());

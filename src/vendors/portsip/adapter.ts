@@ -3,6 +3,7 @@ import { assembleAdapter, type Page, type SourceAdapter, type SourceOperations }
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, indexBy, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
+import { absentFrom } from '../../core/validate.ts';
 import { mapWithConcurrency } from '../../core/lists.ts';
 import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
 import { TokenCache, type TokenHolder } from '../../core/token.ts';
@@ -158,15 +159,17 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
        */
       async loadExtensionRefs(ids) {
         if (ids.length === 1) return loadExtensions(ids);
+        const pages: object[] = [];
         const found = await scanPagesForKeys(
           ids,
           async (i) => {
             const p = await client.listExtensions(i + 1, MAX_PAGE_SIZE);
+            pages.push(p.extensions);
             return { items: p.extensions, more: i + 1 < p.page_count && p.extensions.length === MAX_PAGE_SIZE };
           },
           (x) => String(x.extension_number),
         );
-        return inKeyOrder(ids, found, (x) => String(x.extension_number), (x) => mapExtensionSummary(cfg.id, x), missing);
+        return inKeyOrder(ids, found, (x) => String(x.extension_number), (x) => mapExtensionSummary(cfg.id, x), absentFrom(pages, cfg.id, missing));
       },
       async findExtension({ number }) {
         if (number === undefined || !NUMBER.test(number)) return null;

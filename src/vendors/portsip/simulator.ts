@@ -403,8 +403,8 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
       case `GET ${PATHS.list}`: {
         const p = paging(q);
         if ('status' in p) return p;
-        // Each summary is built for the page only: the simulators share one thread, and building
-        // 10,000 per list call held the other vendors' answers up (bench/NOTES.md, the harness).
+        // Each summary is built for the page only, because the simulators share one thread and building
+        // every extension's summary per list call would hold the other vendors' answers up.
         return paged([...extensions.values()], p, 'extensions', {}, true, summary);
       }
       case `GET ${PATHS.search}`: {

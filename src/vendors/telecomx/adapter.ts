@@ -5,6 +5,7 @@ import { eachKey, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { ConfigError } from '../../core/config.ts';
 import { byIdentity } from '../../core/shared-cache.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
+import { absentFrom } from '../../core/validate.ts';
 import { TokenCache, type IssuedToken, type TokenHolder } from '../../core/token.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability, Device, StatusInfo } from '../../domain/types.ts';
@@ -137,16 +138,18 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
       if (ids.length === 1) return eachKey(1, async (id) => toDomain(await getOne(id)))(ids);
       // Ids are hex: compare them case-insensitively.
       const keys = ids.map((id) => id.toLowerCase());
+      const pages: object[] = [];
       const found = await scanPagesForKeys(
         keys,
         async (i) => {
           const page = await withToken((t) => client.listExtensions(t, { offset: i * MAX_LIMIT, limit: MAX_LIMIT, customer: cfg.customer }));
           const items = page.extensions;
+          pages.push(items);
           return { items, more: items.length === MAX_LIMIT };
         },
         (x) => String(x._id).toLowerCase(),
       );
-      return inKeyOrder(keys, found, (x) => String(x._id).toLowerCase(), toDomain, missing);
+      return inKeyOrder(keys, found, (x) => String(x._id).toLowerCase(), toDomain, absentFrom(pages, cfg.id, missing));
     },
     // A reduced answer carries no phones: its status is not known (the resolvers read a restricted
     // record's own null and never get here for it).

@@ -117,8 +117,8 @@ export function mapForwardAction(a: TxForwardAction): ForwardAction {
 }
 
 /**
- * Caller scopes of the noAnswer/busy blocks and their fields (the field names spelled out: a name
- * built per lookup costs a string and a slow keyed read, 300 times per page).
+ * Caller scopes of the noAnswer/busy blocks and their fields (the field names spelled out, because a name
+ * built per lookup costs a string and a slow keyed read on every row).
  */
 const SCOPES: readonly {
   prefix: 'ext' | 'int' | 'mobile';

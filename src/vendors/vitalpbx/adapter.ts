@@ -3,6 +3,7 @@ import { assembleAdapter, type SourceAdapter, type SourceOperations } from '../.
 import type { RequestScope } from '../../core/request-scope.ts';
 import { eachKey, fromIndex, indexBy } from '../../core/batch.ts';
 import { notFound } from '../../core/errors.ts';
+import { absentFrom } from '../../core/validate.ts';
 import { pageArray } from '../../core/lists.ts';
 import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
@@ -61,7 +62,11 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
      */
     function fromListOr<V>(perId: (id: string) => Promise<V>, fromRecord: (x: VitalExtension) => V) {
       const single = eachKey(cfg.concurrency, perId);
-      return async (ids: readonly string[]) => (ids.length > 1 ? fromIndex(ids, indexOf(await list()), fromRecord, missing) : single(ids));
+      return async (ids: readonly string[]) => {
+        if (ids.length <= 1) return single(ids);
+        const all = await list();
+        return fromIndex(ids, indexOf(all), fromRecord, absentFrom([all], cfg.id, missing));
+      };
     }
 
     return {
