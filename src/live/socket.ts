@@ -7,7 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SourceAdapter } from '../core/adapter.ts';
-import type { AppConfig } from '../core/config.ts';
+import { DEFAULT_WATCH_INTERVAL_MS, type AppConfig } from '../core/config.ts';
 import { formatError } from '../core/errors.ts';
 import type { CallObserver } from '../core/http.ts';
 import type { Logger } from '../core/logger.ts';
@@ -117,8 +117,8 @@ export function attachLive(deps: LiveDeps): Live {
     logger: logger.child({ live: 'hub' }),
     maxSubscriptionsPerKey: limits.maxSubscriptionsPerKey,
     maxQueuedEvents: limits.maxQueuedEvents,
-    defaultIntervalMs: 5000,
-    intervals: new Map(config.sources.map((s) => [s.id, s.watchIntervalMs ?? 5000])),
+    defaultIntervalMs: DEFAULT_WATCH_INTERVAL_MS,
+    intervals: new Map(config.sources.map((s) => [s.id, s.watchIntervalMs ?? DEFAULT_WATCH_INTERVAL_MS])),
   });
   // The same keys, scopes, source lists and operation limits as HTTP.
   const keys = new ApiKeys(config.apiKeys);
