@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   };
 
   const MB = 1024 * 1024;
-  const rows: { minute: number; rss: number; heapUsed: number; heapTotal: number; newSpace: number; oldSpace: number }[] = [];
+  const rows: (Mem & { minute: number })[] = [];
   const fmt = (x: number) => (x / MB).toFixed(1);
   console.log(`soak: ${minutes} min at ${rate} queries/s, a sample every ${sampleS} s (gateway pid ${gw.pid})`);
   console.log('| minute | RSS MB | heap used MB | heap total MB | new space MB | old space MB | full GCs | heap used after the last full GC MB | queries | failed | answers with errors | warnings logged |');
@@ -187,15 +187,20 @@ async function main(): Promise<void> {
   const xs = loaded.map((r) => r.minute);
   const s = (pick: (r: (typeof rows)[number]) => number) => (slope(xs, loaded.map(pick)) / MB).toFixed(2);
   console.log('');
-  console.log('| slope, MB/min | RSS | heap used | heap total | new space | old space |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  console.log(`| over ${loaded.length} loaded samples | ${s((r) => r.rss)} | ${s((r) => r.heapUsed)} | ${s((r) => r.heapTotal)} | ${s((r) => r.newSpace)} | ${s((r) => r.oldSpace)} |`);
+  // The heap a full collection leaves is the live heap: its slope is the one that says "leak".
+  const collected = loaded.filter((r) => r.majorGcs > 0);
+  const live = collected.length >= 2 ? (slope(collected.map((r) => r.minute), collected.map((r) => r.afterMajorGc)) / MB).toFixed(2) : '-';
+  console.log('| slope, MB/min | RSS | heap used | heap total | new space | old space | heap after full GC |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(`| over ${loaded.length} loaded samples | ${s((r) => r.rss)} | ${s((r) => r.heapUsed)} | ${s((r) => r.heapTotal)} | ${s((r) => r.newSpace)} | ${s((r) => r.oldSpace)} | ${live} |`);
   // A slope over the second half says whether the growth levels off.
   const late = loaded.slice(Math.floor(loaded.length / 2));
   if (late.length >= 2) {
     const lx = late.map((r) => r.minute);
     const ls = (pick: (r: (typeof rows)[number]) => number) => (slope(lx, late.map(pick)) / MB).toFixed(2);
-    console.log(`| over the last ${late.length} samples | ${ls((r) => r.rss)} | ${ls((r) => r.heapUsed)} | ${ls((r) => r.heapTotal)} | ${ls((r) => r.newSpace)} | ${ls((r) => r.oldSpace)} |`);
+    const lateLive = late.filter((r) => r.majorGcs > 0);
+    const ll = lateLive.length >= 2 ? (slope(lateLive.map((r) => r.minute), lateLive.map((r) => r.afterMajorGc)) / MB).toFixed(2) : '-';
+    console.log(`| over the last ${late.length} samples | ${ls((r) => r.rss)} | ${ls((r) => r.heapUsed)} | ${ls((r) => r.heapTotal)} | ${ls((r) => r.newSpace)} | ${ls((r) => r.oldSpace)} | ${ll} |`);
   }
   console.log('');
   console.log(`queries ${sent}, failed ${failed}, answers with errors ${answersWithErrors}${errorCodes.size ? ` (${[...errorCodes].map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}`);

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile, parseConfig, type AppConfig } from './core/config.ts';
 import { createProcessLogger } from './core/logger.ts';
+import { createRedisStores } from './core/redis-stores.ts';
+import type { Stores } from './core/stores.ts';
 import { startWatchdog } from './core/watchdog.ts';
 import { startDemo, type Demo } from './demo.ts';
 import { startGateway, type Gateway } from './server/app.ts';
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   let config: AppConfig | undefined;
   let demo: Demo | undefined;
   let gateway: Gateway;
+  let stores: Stores | undefined;
   try {
     if (path) {
       config = loadConfigFile(path, VENDORS);
@@ -39,8 +42,10 @@ async function main(): Promise<void> {
       demo = await startDemo(VENDORS);
       config = { ...parseConfig(demo.rawConfig, VENDORS), demo: true };
     }
+    // With redis (or REDIS_URL) replicas share sessions, cached answers, leases and the change feed.
+    stores = config.redis ? await createRedisStores({ url: config.redis.url, prefix: config.redis.prefix, logger: logger.child({ component: 'redis' }) }) : undefined;
     // Adapter factories may still refuse a source (an either/or of credentials).
-    gateway = await startGateway({ config, vendors: VENDORS, logger });
+    gateway = await startGateway({ config, vendors: VENDORS, logger, ...(stores ? { stores } : {}) });
   } catch (err) {
     if (err instanceof ConfigError) fatal(err.message);
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') fatal(`port ${config?.server.port ?? '?'} is already in use (set PORT or server.port)`);
@@ -71,6 +76,7 @@ async function main(): Promise<void> {
       try {
         // Drain in-flight requests, then close vendor sockets and simulators.
         await gateway.stop();
+        await stores?.close();
         await demo?.stop();
         logger.info('stopped');
       } catch (err) {

@@ -17,6 +17,14 @@ describe('in-memory stores', () => {
     kv.close();
   });
 
+  it('setIfAbsent called many times at once sets once', async () => {
+    const kv = new MemoryKeyValueStore();
+    const wins = await Promise.all(Array.from({ length: 5 }, (_, i) => kv.setIfAbsent('k', String(i), 1000)));
+    assert.deepEqual(wins, [true, false, false, false, false]);
+    assert.equal(await kv.get('k'), '0');
+    kv.close();
+  });
+
   it('a lease has one holder until it lapses', async () => {
     let now = 0;
     const leases = new MemoryLeases(() => now);

@@ -167,8 +167,8 @@ export interface AdapterParts {
   operations(scope: RequestScope | undefined): SourceOperations;
   /** The source's HTTP client: its remembered answers are dropped by `forget`, and it is closed with the adapter. */
   http: { close(): void; forgetAnswers?(): void };
-  /** Whole-list caches and indexes that outlive a request, cleared by `forget` and on close. */
-  caches?: readonly { clear(): void }[];
+  /** Whole-list caches and indexes that outlive a request, cleared by `forget` and on close (`close`, when they have it). */
+  caches?: readonly { clear(): void; close?(): void }[];
   /** The source's writes; absent when the vendor publishes none. */
   writes?: WritesFactory;
 }
@@ -196,7 +196,7 @@ export function assembleAdapter(parts: AdapterParts): SourceAdapter {
     forget,
     ...(parts.writes ? { writes: parts.writes } : {}),
     async close() {
-      clear();
+      for (const cache of caches) (cache.close ?? cache.clear).call(cache);
       http.close();
     },
   };

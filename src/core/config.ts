@@ -47,6 +47,16 @@ export interface AppConfig {
   live: LiveConfig;
   /** True when the sources are the built-in simulators (no configuration given). */
   demo: boolean;
+  /** Shared state of replicas (REDIS_URL sets or overrides the URL); absent: everything in memory. */
+  redis?: RedisConfig | undefined;
+}
+
+/** Where replicas share state. */
+export interface RedisConfig {
+  /** redis:// or rediss:// URL. */
+  url: string;
+  /** Key prefix of this deployment (replicas of one deployment share it). */
+  prefix: string;
 }
 
 /** Limits of the subscription socket. */
@@ -203,6 +213,13 @@ const topSchema = z
       })
       .strict()
       .default(DEFAULT_LIVE),
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+        prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, ., :, - or _').default('pbx-graph'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -415,8 +432,12 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
   if (top.success && top.data.server.federatedTracing && top.data.server.executor === 'jit') {
     report.add('server.executor', 'federated tracing needs the graphql-js executor (value: "jit")');
   }
+  // REDIS_URL alone turns sharing on (the usual way to hand a container its Redis); its value is never echoed.
+  const redisUrl = env['REDIS_URL'] || (top.success ? top.data.redis?.url : undefined);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) report.add('REDIS_URL', 'must be a redis:// or rediss:// URL (value: [redacted])');
   report.throwIfAny();
   if (!top.success) throw new ConfigError('invalid configuration');
+  const redis = redisUrl ? { url: redisUrl, prefix: top.data.redis?.prefix ?? 'pbx-graph' } : undefined;
   const production = env['NODE_ENV'] === 'production';
   const srv = top.data.server;
   return {
@@ -440,6 +461,7 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
     sources,
     live: top.data.live,
     demo: false,
+    redis,
   };
 }
 

@@ -1,16 +1,24 @@
+import { sharedFill, type SharedSpace } from './shared-fill.ts';
+
 /**
  * A short-lived, single-flight cache for whole-list vendor answers (vendors with no paging answer
  * everything at once; paging through the answer must not refetch it for every page). Concurrent
- * callers of the same key share one vendor call; failures are not cached.
+ * callers of the same key share one vendor call; failures are not cached. With a shared space the
+ * answers are also shared by the replicas of a deployment: one replica calls the vendor per window,
+ * the others read its answer (JSON) once per window and keep it here until the same expiry.
  */
 export class SingleFlightCache<V> {
   readonly #entries = new Map<string, { expires: number; value: Promise<V> }>();
+  /** Keys whose answers were shared, so clear() forgets them everywhere. */
+  readonly #sharedKeys = new Set<string>();
 
   constructor(
     /** How long a value is kept, ms (0 keeps it only while the call is in flight). */
     private readonly ttlMs: number,
     /** Clock, for tests. */
     private readonly now: () => number = Date.now,
+    /** The source's shared space (Redis with replicas); absent: this process only. */
+    private readonly shared?: SharedSpace | undefined,
   ) {}
 
   /**
@@ -25,12 +33,13 @@ export class SingleFlightCache<V> {
   get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.#entries.get(key);
     if (hit && hit.expires > this.now()) return new Promise((resolve) => setImmediate(resolve, hit.value));
-    const value = load();
+    const loaded = this.shared && this.ttlMs > 0 ? this.#loadShared(this.shared, key, load) : load().then((v) => ({ v, expires: this.now() + this.ttlMs }));
+    const value = loaded.then((x) => x.v);
     const entry = { expires: Number.POSITIVE_INFINITY, value };
     this.#entries.set(key, entry);
-    value.then(
-      () => {
-        entry.expires = this.now() + this.ttlMs;
+    loaded.then(
+      (x) => {
+        entry.expires = x.expires;
         if (this.ttlMs <= 0 && this.#entries.get(key) === entry) this.#entries.delete(key);
       },
       () => {
@@ -40,9 +49,37 @@ export class SingleFlightCache<V> {
     return value;
   }
 
-  /** Forgets everything. */
+  /** Forgets everything, here and (for the answers it shared) in the shared store. */
   clear(): void {
     this.#entries.clear();
+    const shared = this.shared;
+    if (shared) for (const k of this.#sharedKeys) void shared.kv.delete(`${shared.prefix}${k}`).catch(() => {});
+    this.#sharedKeys.clear();
+  }
+
+  /** Forgets this process's entries only (closing one replica must not cost the others their answers). */
+  close(): void {
+    this.#entries.clear();
+  }
+
+  /** The answer another replica stored for this window, or this replica's own call stored for them. */
+  #loadShared(shared: SharedSpace, key: string, load: () => Promise<V>): Promise<{ v: V; expires: number }> {
+    this.#sharedKeys.add(key);
+    const entry = { kv: shared.kv, key: `${shared.prefix}${key}` };
+    return sharedFill<{ v: V; expires: number }>(
+      entry,
+      async () => {
+        const v: V = await load();
+        const expires = this.now() + this.ttlMs;
+        return { result: { v, expires }, stored: JSON.stringify({ expires, v }), ttlMs: this.ttlMs };
+      },
+      (stored) => {
+        const parsed = JSON.parse(stored) as { expires?: unknown; v?: V };
+        // Kept here only until the expiry the filling replica set: every replica's window ends together.
+        return typeof parsed.expires === 'number' && parsed.expires > this.now() && parsed.v !== undefined ? { v: parsed.v as V, expires: parsed.expires } : undefined;
+      },
+      { lockMs: Math.max(1000, this.ttlMs) },
+    );
   }
 }
 

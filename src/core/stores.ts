@@ -33,7 +33,18 @@ export interface Leases {
   release(name: string, holder: string): Promise<void>;
 }
 
-/** The stores a gateway is built with. */
+/** What a shared store reports to metrics: failed calls (the caller fell back) and its connection. */
+export interface StoreObserver {
+  /** A store call (`op`: get, set, leaseAcquire, publish, ...) failed or was refused while the store is down. */
+  onStoreError(op: string): void;
+  /** The store's connection came up (true) or went down (false). */
+  onStoreState(up: boolean): void;
+}
+
+/**
+ * The stores a gateway is built with. Shared implementations reject fast (StoreUnavailableError)
+ * while their backend is away, never queueing; callers then do the work themselves (degraded).
+ */
 export interface Stores {
   /** Key-value entries with TTLs. */
   kv: KeyValueStore;
@@ -45,6 +56,8 @@ export interface Stores {
   readonly shared: boolean;
   /** Releases connections and timers. */
   close(): Promise<void>;
+  /** Reports failures and connection state to `observer` (shared stores only). */
+  observe?(observer: StoreObserver): void;
 }
 
 /** In-memory key-value entries; expired ones are dropped when read and by a periodic sweep. */

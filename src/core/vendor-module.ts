@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { SourceAdapter } from './adapter.ts';
 import type { BreakerOptions, SourceHttp, SourceHttpOptions } from './http.ts';
 import type { Logger } from './logger.ts';
+import type { SharedSpace } from './shared-fill.ts';
 
 /** The keys every source has, whatever its vendor. */
 export interface BaseSourceConfig {
@@ -29,6 +30,8 @@ export interface AdapterDeps {
   createHttp(opts: Omit<SourceHttpOptions, 'logger' | 'observer' | 'breaker' | 'answerMemoBytes'>): SourceHttp;
   /** Logger. */
   logger: Logger;
+  /** The source's room in the deployment's shared store (tokens, whole-list answers); absent: nothing shared. */
+  shared?: SharedSpace | undefined;
 }
 
 /** Knobs every simulator takes. */

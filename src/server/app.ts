@@ -71,10 +71,11 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const metrics = createMetrics();
   // Stores the caller hands in are the caller's to close; the in-memory default is ours.
   const stores = deps.stores ?? createMemoryStores();
+  stores.observe?.(metrics);
   // Circuit changes also feed pbxHealthChanged (src/live/), once the live side exists.
   let live: Live | undefined;
   const observer = liveObserver(deps.observer ?? metrics, () => live);
-  const sources = createAdapters(config.sources, { ...deps, observer });
+  const sources = createAdapters(config.sources, { ...deps, observer, stores });
   const gatekeeper = new Gatekeeper(config.apiKeys, config.rateLimit);
   const ids = new GlobalIds();
   const pageHints = new PageHints();

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallObserver, CircuitState } from '../core/http.ts';
+import type { StoreObserver } from '../core/stores.ts';
 
 /** What the request metrics read of one finished HTTP request. */
 export interface FinishedRequest {
@@ -14,7 +15,7 @@ export interface FinishedRequest {
 }
 
 /** Prometheus metrics of one gateway (its own registry: no global state shared between instances). */
-export interface GatewayMetrics extends CallObserver {
+export interface GatewayMetrics extends CallObserver, StoreObserver {
   /** The registry `/metrics` serves. */
   registry: Registry;
   /** A request arrived (in-flight gauge). */
@@ -61,6 +62,13 @@ export function createMetrics(): GatewayMetrics {
     labelNames: ['source'],
     registers: [registry],
   });
+  const storeErrors = new Counter({
+    name: 'pbxgraph_store_errors_total',
+    help: 'Shared store (Redis) calls that failed or were refused while it was down; the gateway fell back to the vendors. By operation',
+    labelNames: ['op'],
+    registers: [registry],
+  });
+  const storeUp = new Gauge({ name: 'pbxgraph_store_up', help: 'Shared store (Redis) connection: 1 up, 0 down (absent without Redis)', registers: [registry] });
   const STATE_VALUE: Record<CircuitState, number> = { closed: 0, open: 1, 'half-open': 2 };
   const requests = new Counter({
     name: 'pbxgraph_requests_total',
@@ -107,6 +115,12 @@ export function createMetrics(): GatewayMetrics {
     },
     onCircuit(sourceId, state) {
       circuit.set({ source: sourceId }, STATE_VALUE[state]);
+    },
+    onStoreError(op) {
+      storeErrors.inc({ op });
+    },
+    onStoreState(up) {
+      storeUp.set(up ? 1 : 0);
     },
     onCall(sourceId, durationMs, code) {
       calls.inc({ source: sourceId });

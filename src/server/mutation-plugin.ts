@@ -100,26 +100,32 @@ export function mutationPlugin(opts: MutationPluginOptions): ApolloServerPlugin<
           // The caller's name scopes the key: two API keys never see each other's answers.
           const storeKey = `idempotency:${sha256(contextValue.caller.name)}:${sha256(key)}`;
           const deadline = performance.now() + waitMs;
-          for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-            if (await kv.setIfAbsent(storeKey, JSON.stringify({ state: 'running', fp } satisfies IdemRecord), runningTtlMs)) {
-              owned = { storeKey, fp };
-              return null;
-            }
-            const raw = await kv.get(storeKey);
-            if (raw !== undefined) {
-              const rec = JSON.parse(raw) as IdemRecord;
-              if (rec.fp !== fp) return errorResponse('this Idempotency-Key was already used for a different operation or variables', 'BAD_USER_INPUT');
-              if (rec.state === 'done') {
-                // A replay changes nothing, but who asked for it is still on record.
-                const fields = operation.selectionSet.selections.flatMap((sel) => (sel.kind === Kind.FIELD ? [sel.name.value] : []));
-                (contextValue.audit ??= []).push({ operation: fields.join(',') || 'mutation', source: null, targets: {}, outcome: 'replayed', vendorCalls: 0 });
-                return { http: { status: 200, headers: new HeaderMap([['idempotent-replayed', 'true']]) }, body: { kind: 'single', singleResult: rec.result } };
+          try {
+            for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+              if (await kv.setIfAbsent(storeKey, JSON.stringify({ state: 'running', fp } satisfies IdemRecord), runningTtlMs)) {
+                owned = { storeKey, fp };
+                return null;
               }
+              const raw = await kv.get(storeKey);
+              if (raw !== undefined) {
+                const rec = JSON.parse(raw) as IdemRecord;
+                if (rec.fp !== fp) return errorResponse('this Idempotency-Key was already used for a different operation or variables', 'BAD_USER_INPUT');
+                if (rec.state === 'done') {
+                  // A replay changes nothing, but who asked for it is still on record.
+                  const fields = operation.selectionSet.selections.flatMap((sel) => (sel.kind === Kind.FIELD ? [sel.name.value] : []));
+                  (contextValue.audit ??= []).push({ operation: fields.join(',') || 'mutation', source: null, targets: {}, outcome: 'replayed', vendorCalls: 0 });
+                  return { http: { status: 200, headers: new HeaderMap([['idempotent-replayed', 'true']]) }, body: { kind: 'single', singleResult: rec.result } };
+                }
+              }
+              if (performance.now() >= deadline) {
+                return errorResponse('the first request with this Idempotency-Key has not finished; its outcome is not known yet', 'UPSTREAM_OUTCOME_UNKNOWN');
+              }
+              await sleep(delay);
             }
-            if (performance.now() >= deadline) {
-              return errorResponse('the first request with this Idempotency-Key has not finished; its outcome is not known yet', 'UPSTREAM_OUTCOME_UNKNOWN');
-            }
-            await sleep(delay);
+          } catch (err) {
+            // The store is away (shared stores fail fast): the mutation still runs, without a record.
+            logger.warn({ requestId: contextValue.requestId, err: err instanceof Error ? err.message : String(err) }, 'idempotency store unavailable: this mutation runs without its Idempotency-Key record');
+            return null;
           }
         },
         async willSendResponse({ response, contextValue }) {
@@ -133,13 +139,16 @@ export function mutationPlugin(opts: MutationPluginOptions): ApolloServerPlugin<
           if (!owned) return;
           const { storeKey, fp } = owned;
           const rerun = !single || (single.errors ?? []).some((e) => RETRY_RUNS_AGAIN.has(String(e.extensions?.['code'])));
+          // The write is done: a store gone meanwhile must not turn its answer into an error.
+          const unrecorded = (err: unknown) =>
+            logger.warn({ requestId: contextValue.requestId, err: err instanceof Error ? err.message : String(err) }, 'idempotency store unavailable: the answer of this mutation was not recorded');
           if (rerun) {
-            await kv.delete(storeKey);
+            await kv.delete(storeKey).catch(unrecorded);
             return;
           }
           const { extensions: _own, ...rest } = single;
           const result = scrub(rest) as FormattedExecutionResult;
-          await kv.set(storeKey, JSON.stringify({ state: 'done', fp, result } satisfies IdemRecord), ttlMs);
+          await kv.set(storeKey, JSON.stringify({ state: 'done', fp, result } satisfies IdemRecord), ttlMs).catch(unrecorded);
         },
       };
     },

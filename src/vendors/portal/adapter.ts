@@ -6,6 +6,7 @@ import { notFound } from '../../core/errors.ts';
 import { absentFrom } from '../../core/validate.ts';
 import { pageArray } from '../../core/lists.ts';
 import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
+import { subSpace } from '../../core/shared-fill.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability } from '../../domain/types.ts';
 import { classifyPortalAnswer, createPortalClient } from './client.ts';
@@ -88,7 +89,7 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
     return ranges.some((r) => n >= r.from && n <= r.to);
   };
   // One answer per PBX, shared by pages and concurrent requests for listCacheMs.
-  const listCache = new SingleFlightCache<PortalListItem[]>(cfg.listCacheMs);
+  const listCache = new SingleFlightCache<PortalListItem[]>(cfg.listCacheMs, undefined, subSpace(deps.shared, 'list'));
   // Derived once per cached answer, not once per request: the visible rows, their index by number,
   // each row as a domain record.
   const visibleOf = byIdentity((all: PortalListItem[]) => (ranges.length === 0 ? all : all.filter((x) => visible(String(x.number)))));

@@ -6,6 +6,7 @@ import { badInput, notFound, PbxError } from '../../core/errors.ts';
 import { absentFrom } from '../../core/validate.ts';
 import { mapWithConcurrency } from '../../core/lists.ts';
 import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
+import { sharedEntry, subSpace } from '../../core/shared-fill.ts';
 import { TokenCache, type TokenHolder } from '../../core/token.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability, Extension, Group } from '../../domain/types.ts';
@@ -57,10 +58,10 @@ export function createPortsipAdapter(cfg: PortsipSourceConfig, deps: AdapterDeps
   // Sliding: each successful call extends the token (the vendor does the same); `expires` sets the
   // lifetime and tokenLifetimeMs keeps the renewal margin, so TokenCache's own margin is off.
   // Logins outside any request use a client of their own (verify takes no session token).
-  const tokens: TokenHolder = new TokenCache({ login: loginWith(createPortsipClient(http, cfg.id, (call) => call(''))), sliding: true, marginMs: 0 });
+  const tokens: TokenHolder = new TokenCache({ login: loginWith(createPortsipClient(http, cfg.id, (call) => call(''))), sliding: true, marginMs: 0, shared: sharedEntry(deps.shared, 'token') });
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
   /** Every group with its members: 1 list page per `pageSize` groups + 1 show per group, reused briefly. */
-  const groupCache = new SingleFlightCache<Group[]>(cfg.groupCacheMs);
+  const groupCache = new SingleFlightCache<Group[]>(cfg.groupCacheMs, undefined, subSpace(deps.shared, 'groups'));
   // Derived once per group index, not once per request: member -> its groups, and groups by id.
   const groupsByMember = byIdentity((groups: Group[]) => {
     const byMember = new Map<string, string[]>();

@@ -5,6 +5,7 @@ import { eachKey, inKeyOrder, scanPagesForKeys } from '../../core/batch.ts';
 import { ConfigError } from '../../core/config.ts';
 import { byIdentity } from '../../core/shared-cache.ts';
 import { badInput, notFound, PbxError } from '../../core/errors.ts';
+import { sharedEntry } from '../../core/shared-fill.ts';
 import { absentFrom } from '../../core/validate.ts';
 import { TokenCache, type IssuedToken, type TokenHolder } from '../../core/token.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
@@ -84,7 +85,7 @@ export function createTelecomxAdapter(cfg: TelecomxSourceConfig, deps: AdapterDe
   // Rows mapped once per vendor answer: an unchanged answer is the same object (core/answer-memo.ts).
   const toDomain = byIdentity((x: TxExtension) => mapExtension(cfg.id, x));
   const loginWith = (client: TelecomxClient) => async () => tokenLifetime(await client.login(username!, password!));
-  const tokens: TokenHolder | undefined = machineToken === undefined ? new TokenCache({ login: loginWith(createTelecomxClient(http, cfg.id)), marginMs: RENEW_MARGIN_MS }) : undefined;
+  const tokens: TokenHolder | undefined = machineToken === undefined ? new TokenCache({ login: loginWith(createTelecomxClient(http, cfg.id)), marginMs: RENEW_MARGIN_MS, shared: sharedEntry(deps.shared, 'token') }) : undefined;
   const isRejected = (err: unknown) => err instanceof PbxError && err.reason === TOKEN_REJECTED;
   const customer = cfg.customer?.toLowerCase();
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);

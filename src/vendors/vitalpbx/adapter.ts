@@ -6,6 +6,7 @@ import { notFound } from '../../core/errors.ts';
 import { absentFrom } from '../../core/validate.ts';
 import { pageArray } from '../../core/lists.ts';
 import { byIdentity, SingleFlightCache } from '../../core/shared-cache.ts';
+import { subSpace } from '../../core/shared-fill.ts';
 import type { AdapterDeps, BaseSourceConfig } from '../../core/vendor-module.ts';
 import type { Capability } from '../../domain/types.ts';
 import { classifyVitalAnswer, createVitalClient } from './client.ts';
@@ -45,7 +46,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
     classify: classifyVitalAnswer,
   });
   // The list has no paging or filter: one answer per tenant, shared by pages and concurrent requests.
-  const listCache = new SingleFlightCache<VitalExtension[]>(cfg.listCacheMs);
+  const listCache = new SingleFlightCache<VitalExtension[]>(cfg.listCacheMs, undefined, subSpace(deps.shared, 'list'));
   const missing = (id: string) => notFound(`extension ${id}`, cfg.id);
   // Derived once per cached answer, not once per request: its rows as domain records, its index by id.
   const toDomain = byIdentity((x: VitalExtension) => mapExtension(cfg.id, x));
