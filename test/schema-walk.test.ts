@@ -27,6 +27,10 @@ const MODEL_PROPERTIES: Record<string, readonly string[]> = {
   // Root types: resolvers only.
   Query: [],
   Mutation: [],
+  Subscription: [],
+  // Live events (src/live/): every field has a resolver.
+  ExtensionStatusEvent: [],
+  PbxHealthEvent: [],
   // What server/rows.ts writes on every row: the plain properties and every loaded field.
   Extension: [...EXTENSION_MODEL_PROPERTIES, ...Object.keys(LOADED_FIELDS)],
   Pbx: some<SourceAdapter>({ id: true, vendor: true, name: true, capabilities: true }),

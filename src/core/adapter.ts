@@ -36,6 +36,20 @@ export interface ExtensionLookup {
   phone?: string | undefined;
 }
 
+/** One extension's live status as a vendor reported it (a push event, or a poll's answer). */
+export interface StatusSighting {
+  /** The extension (a list record is enough). */
+  ext: Extension;
+  /** Its status now. */
+  status: StatusInfo;
+}
+
+/** A running feed of a vendor's status pushes. */
+export interface StatusFeed {
+  /** Stops consuming the vendor's pushes and releases their socket. */
+  close(): void;
+}
+
 /** A batch function: one result per key, in key order, an Error in place of a missing key. */
 export type BatchFn<V> = (vendorIds: readonly string[]) => Promise<ReadonlyArray<V | Error>>;
 
@@ -119,6 +133,12 @@ export interface SourceAdapter extends SourceOperations {
   isValidExtensionId(vendorId: string): boolean;
   /** These operations for one GraphQL request (the same methods as the adapter's own). */
   forRequest(scope: RequestScope): SourceOperations;
+  /**
+   * Consumes the vendor's own status push (PortSIP's `extension_events`, for example) where it
+   * documents one: `onStatus` gets the extensions whose status the vendor reports. Absent: the live
+   * watcher polls the source's cheapest status call instead (src/live/watcher.ts).
+   */
+  watchStatus?(onStatus: (sightings: readonly StatusSighting[]) => void, onError: (err: Error) => void): StatusFeed;
   /**
    * Drops what the adapter remembers of one record (`target`, vendor ids) or, with no target, of the
    * whole source: whole-list caches, the group index, remembered vendor answers. Called after a write

@@ -43,6 +43,8 @@ export interface AppConfig {
   rateLimit: { capacity: number; refillPerSecond: number };
   /** PBX sources, each validated by its vendor's own keys. */
   sources: BaseSourceConfig[];
+  /** Limits of GraphQL subscriptions over WebSocket (src/live/). */
+  live: LiveConfig;
   /** True when the sources are the built-in simulators (no configuration given). */
   demo: boolean;
   /** Shared state of replicas (REDIS_URL sets or overrides the URL); absent: everything in memory. */
@@ -55,6 +57,18 @@ export interface RedisConfig {
   url: string;
   /** Key prefix of this deployment (replicas of one deployment share it). */
   prefix: string;
+}
+
+/** Limits of the subscription socket. */
+export interface LiveConfig {
+  /** Most subscriptions open at once per API key (all its sockets together). */
+  maxSubscriptionsPerKey: number;
+  /** A socket whose unsent bytes exceed this is closed (a slow client). */
+  maxBufferedBytes: number;
+  /** A subscription whose undelivered events exceed this is closed with its socket (a slow client). */
+  maxQueuedEvents: number;
+  /** Interval of the server's keep-alive pings, ms (a socket that misses one pong is closed). */
+  keepAliveMs: number;
 }
 
 /** Operation limits. */
@@ -90,6 +104,12 @@ export const DEFAULT_LIMITS: Limits = { maxTokens: 2000, maxDepth: 12, maxAliase
 
 /** Default circuit breaker of every source (README lists it). */
 export const DEFAULT_BREAKER: BreakerOptions = { minCalls: 5, failurePercent: 50, windowMs: 30_000, openMs: 10_000 };
+
+/** Default `watchIntervalMs` of every source (README lists it). */
+export const DEFAULT_WATCH_INTERVAL_MS = 5000;
+
+/** Default limits of the subscription socket (README lists them). */
+export const DEFAULT_LIVE: LiveConfig = { maxSubscriptionsPerKey: 500, maxBufferedBytes: 1_048_576, maxQueuedEvents: 200, keepAliveMs: 12_000 };
 
 /** A configuration error: names each field and value at fault (secrets redacted), all of them at once. */
 export class ConfigError extends Error {
@@ -131,6 +151,8 @@ const baseSourceShape = {
     .default(DEFAULT_BREAKER),
   // Raw bytes of answers kept to recognise an unchanged one (src/core/answer-memo.ts); 0 keeps none.
   answerMemoBytes: z.number().int().min(0).max(1_073_741_824).default(DEFAULT_ANSWER_MEMO_BYTES),
+  // How often the live watcher (src/live/) asks this source for status while anyone subscribes.
+  watchIntervalMs: z.number().int().min(100).max(3_600_000).default(DEFAULT_WATCH_INTERVAL_MS),
 };
 
 const serverSchema = z
@@ -182,6 +204,15 @@ const topSchema = z
       .strict()
       .default({ capacity: 120, refillPerSecond: 20 }),
     sources: z.array(z.record(z.string(), z.unknown())).min(1, 'at least one source is needed'),
+    live: z
+      .object({
+        maxSubscriptionsPerKey: z.number().int().min(1).max(1_000_000).default(DEFAULT_LIVE.maxSubscriptionsPerKey),
+        maxBufferedBytes: z.number().int().min(1024).max(1_073_741_824).default(DEFAULT_LIVE.maxBufferedBytes),
+        maxQueuedEvents: z.number().int().min(1).max(100_000).default(DEFAULT_LIVE.maxQueuedEvents),
+        keepAliveMs: z.number().int().min(100).max(600_000).default(DEFAULT_LIVE.keepAliveMs),
+      })
+      .strict()
+      .default(DEFAULT_LIVE),
     redis: z
       .object({
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
@@ -428,6 +459,7 @@ export function parseConfig(raw: unknown, vendors: ReadonlyMap<string, VendorMod
     apiKeys: keys,
     rateLimit: top.data.rateLimit,
     sources,
+    live: top.data.live,
     demo: false,
     redis,
   };

@@ -20,6 +20,8 @@ export interface BaseSourceConfig {
   breaker?: BreakerOptions | false;
   /** Raw answer bytes kept to recognise unchanged answers (0: none); absent in hand-built configs: the default. */
   answerMemoBytes?: number;
+  /** How often the live watcher asks for status while anyone subscribes, ms; absent in hand-built configs: the default. */
+  watchIntervalMs?: number;
 }
 
 /** What an adapter factory is given: no module-level singletons anywhere. */
@@ -53,6 +55,9 @@ export interface SimRequestRecord {
   /** Parsed JSON body, if any. */
   body: unknown;
 }
+
+/** A live status a test gives an extension in a simulator (each simulator writes it in its vendor's terms). */
+export type SimStatus = 'AVAILABLE' | 'ON_CALL' | 'RINGING' | 'BUSY' | 'DND' | 'AWAY' | 'OFFLINE';
 
 /**
  * A fault a simulator injects into every answer (sim-server.ts), each one a way a real vendor or the
@@ -99,6 +104,12 @@ export interface SimulatorHandle {
   lapseTokens?(): void;
   /** Changes the injected latency. */
   setLatency(ms: number): void;
+  /**
+   * Gives an extension (by number) a live status, as a phone registering or a call starting would;
+   * present on the simulators of vendors that report status. A vendor that only knows registered or
+   * not reads every status but OFFLINE as registered.
+   */
+  setStatus?(number: string, status: SimStatus): void;
   /**
    * The next `times` requests to `route` (`METHOD path`) are served (their changes happen) but never
    * answered: `hang` keeps the connection open, `drop` closes it, as a vendor that dies mid-answer.

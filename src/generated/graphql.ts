@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { SourceAdapter as SourceAdapterModel } from '../core/adapter.ts';
 import type { ExtensionModel as ExtensionModelModel, DeviceModel as DeviceModelModel, QueueModel as QueueModelModel, QueueMembershipModel as QueueMembershipModelModel, GroupModel as GroupModelModel, VoicemailModel as VoicemailModelModel, ConnectionModel as ConnectionModelModel, EdgeModel as EdgeModelModel, PageInfoModel as PageInfoModelModel, HealthModel as HealthModelModel } from '../server/models.ts';
 import type { StatusInfo as StatusInfoModel } from '../domain/types.ts';
+import type { StatusEventModel as StatusEventModelModel, HealthEventModel as HealthEventModelModel } from '../live/models.ts';
 import type { ExtensionPayloadModel as ExtensionPayloadModelModel, GreetingPayloadModel as GreetingPayloadModelModel, CallPayloadModel as CallPayloadModelModel } from '../server/mutation-models.ts';
 import type { GatewayContext } from '../server/context.ts';
 export type Maybe<T> = T | null;
@@ -121,6 +122,15 @@ export type Capability =
   | 'VOICEMAIL'
   /** Voicemail messages. */
   | 'VOICEMAIL_MESSAGES';
+
+/** State of a source's circuit breaker. */
+export type CircuitState =
+  /** Calls go out. */
+  | 'CLOSED'
+  /** One trial call is let through. */
+  | 'HALF_OPEN'
+  /** The vendor has been failing: calls fail at once for a while. */
+  | 'OPEN';
 
 /** A new extension. Which fields a vendor keeps: see docs/mutations.md; another field is BAD_USER_INPUT. */
 export type CreateExtensionInput = {
@@ -394,6 +404,21 @@ export type ExtensionStatus =
   | 'RINGING'
   /** The vendor gave a status pbx-graph does not know; see `statusDetail.vendorStatus`. */
   | 'UNKNOWN';
+
+/** One extension's status change, as the source's watcher saw it. */
+export type ExtensionStatusEvent = {
+  __typename?: 'ExtensionStatusEvent';
+  /** When the watcher saw the change. */
+  at: Scalars['DateTime']['output'];
+  /** The extension (its fields resolve as in any query). */
+  extension: Extension;
+  /** The status before the change. */
+  previousStatus: ExtensionStatus;
+  /** The new status. */
+  status: ExtensionStatus;
+  /** The new status with the vendor's own words. */
+  statusDetail: StatusDetail;
+};
 
 /** The subscription of an extension, where the vendor sells extensions. */
 export type ExtensionSubscription = {
@@ -833,6 +858,19 @@ export type PbxHealth = {
   ok: Scalars['Boolean']['output'];
 };
 
+/** A source's circuit breaker changing state. */
+export type PbxHealthEvent = {
+  __typename?: 'PbxHealthEvent';
+  /** When it changed. */
+  at: Scalars['DateTime']['output'];
+  /** The source. */
+  pbx: Pbx;
+  /** The circuit's new state. */
+  state: CircuitState;
+  /** True when calls to the source go out again (circuit closed or trying one call). */
+  up: Scalars['Boolean']['output'];
+};
+
 /** How calls are handled in one presence state. */
 export type PresenceRule = {
   __typename?: 'PresenceRule';
@@ -1041,6 +1079,41 @@ export type StatusDetail = {
   userAgent: Maybe<Scalars['String']['output']>;
   /** The vendor's own status word or value, unchanged. */
   vendorStatus: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * Live updates, over WebSocket (the graphql-transport-ws protocol of the `graphql-ws` library) on the
+ * same `/graphql` path as queries. The API key goes in `connectionParams` (`{ apiKey: "..." }`).
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * An event each time an extension's live status changes: on one source (`pbx`), or on every source
+   * with STATUS when `pbx` is omitted; optionally only for some extension numbers. Each source is
+   * watched by one shared watcher every `watchIntervalMs` (its config), however many subscribe.
+   */
+  extensionStatusChanged: ExtensionStatusEvent;
+  /** An event each time a source goes down (its circuit opens) or comes back (its circuit closes). */
+  pbxHealthChanged: PbxHealthEvent;
+};
+
+
+/**
+ * Live updates, over WebSocket (the graphql-transport-ws protocol of the `graphql-ws` library) on the
+ * same `/graphql` path as queries. The API key goes in `connectionParams` (`{ apiKey: "..." }`).
+ */
+export type SubscriptionExtensionStatusChangedArgs = {
+  numbers?: InputMaybe<Array<Scalars['String']['input']>>;
+  pbx?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Live updates, over WebSocket (the graphql-transport-ws protocol of the `graphql-ws` library) on the
+ * same `/graphql` path as queries. The API key goes in `connectionParams` (`{ apiKey: "..." }`).
+ */
+export type SubscriptionPbxHealthChangedArgs = {
+  pbx?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Validity of an extension's subscription. */
@@ -1276,6 +1349,7 @@ export type ResolversTypes = {
   CallerIds: ResolverTypeWrapper<CallerIds>;
   CallerScope: CallerScope;
   Capability: Capability;
+  CircuitState: CircuitState;
   CreateExtensionInput: CreateExtensionInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateExtensionPayload: ResolverTypeWrapper<ExtensionPayloadModelModel>;
@@ -1292,6 +1366,7 @@ export type ResolversTypes = {
   ExtensionConnection: ResolverTypeWrapper<ConnectionModelModel>;
   ExtensionEdge: ResolverTypeWrapper<EdgeModelModel>;
   ExtensionStatus: ExtensionStatus;
+  ExtensionStatusEvent: ResolverTypeWrapper<StatusEventModelModel>;
   ExtensionSubscription: ResolverTypeWrapper<ExtensionSubscription>;
   ExtensionUserInput: ExtensionUserInput;
   ExtensionUserPayload: ResolverTypeWrapper<ExtensionPayloadModelModel>;
@@ -1318,11 +1393,13 @@ export type ResolversTypes = {
   Pbx: ResolverTypeWrapper<SourceAdapterModel>;
   PbxHealth: ResolverTypeWrapper<HealthModelModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  PbxHealthEvent: ResolverTypeWrapper<HealthEventModelModel>;
   PresenceRule: ResolverTypeWrapper<PresenceRule>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Queue: ResolverTypeWrapper<QueueModelModel>;
   QueueMembership: ResolverTypeWrapper<QueueMembershipModelModel>;
   StatusDetail: ResolverTypeWrapper<StatusInfoModel>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SubscriptionState: SubscriptionState;
   UpdateExtensionInput: UpdateExtensionInput;
   UpdateExtensionPayload: ResolverTypeWrapper<ExtensionPayloadModelModel>;
@@ -1355,6 +1432,7 @@ export type ResolversParentTypes = {
   Extension: ExtensionModelModel;
   ExtensionConnection: ConnectionModelModel;
   ExtensionEdge: EdgeModelModel;
+  ExtensionStatusEvent: StatusEventModelModel;
   ExtensionSubscription: ExtensionSubscription;
   ExtensionUserInput: ExtensionUserInput;
   ExtensionUserPayload: ExtensionPayloadModelModel;
@@ -1378,11 +1456,13 @@ export type ResolversParentTypes = {
   Pbx: SourceAdapterModel;
   PbxHealth: HealthModelModel;
   Float: Scalars['Float']['output'];
+  PbxHealthEvent: HealthEventModelModel;
   PresenceRule: PresenceRule;
   Query: Record<PropertyKey, never>;
   Queue: QueueModelModel;
   QueueMembership: QueueMembershipModelModel;
   StatusDetail: StatusInfoModel;
+  Subscription: Record<PropertyKey, never>;
   UpdateExtensionInput: UpdateExtensionInput;
   UpdateExtensionPayload: ExtensionPayloadModelModel;
   UpdateGroupInput: UpdateGroupInput;
@@ -1504,6 +1584,14 @@ export type ExtensionEdgeResolvers<ContextType = GatewayContext, ParentType exte
   node?: Resolver<ResolversTypes['Extension'], ParentType, ContextType>;
 };
 
+export type ExtensionStatusEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExtensionStatusEvent'] = ResolversParentTypes['ExtensionStatusEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  extension?: Resolver<ResolversTypes['Extension'], ParentType, ContextType>;
+  previousStatus?: Resolver<ResolversTypes['ExtensionStatus'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ExtensionStatus'], ParentType, ContextType>;
+  statusDetail?: Resolver<ResolversTypes['StatusDetail'], ParentType, ContextType>;
+};
+
 export type ExtensionSubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ExtensionSubscription'] = ResolversParentTypes['ExtensionSubscription']> = {
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1621,6 +1709,13 @@ export type PbxHealthResolvers<ContextType = GatewayContext, ParentType extends 
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PbxHealthEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PbxHealthEvent'] = ResolversParentTypes['PbxHealthEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  pbx?: Resolver<ResolversTypes['Pbx'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['CircuitState'], ParentType, ContextType>;
+  up?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type PresenceRuleResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PresenceRule'] = ResolversParentTypes['PresenceRule']> = {
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   presence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1653,6 +1748,11 @@ export type StatusDetailResolvers<ContextType = GatewayContext, ParentType exten
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   userAgent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vendorStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  extensionStatusChanged?: SubscriptionResolver<ResolversTypes['ExtensionStatusEvent'], "extensionStatusChanged", ParentType, ContextType, Partial<SubscriptionExtensionStatusChangedArgs>>;
+  pbxHealthChanged?: SubscriptionResolver<ResolversTypes['PbxHealthEvent'], "pbxHealthChanged", ParentType, ContextType, Partial<SubscriptionPbxHealthChangedArgs>>;
 };
 
 export type UpdateExtensionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateExtensionPayload'] = ResolversParentTypes['UpdateExtensionPayload']> = {
@@ -1692,6 +1792,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Extension?: ExtensionResolvers<ContextType>;
   ExtensionConnection?: ExtensionConnectionResolvers<ContextType>;
   ExtensionEdge?: ExtensionEdgeResolvers<ContextType>;
+  ExtensionStatusEvent?: ExtensionStatusEventResolvers<ContextType>;
   ExtensionSubscription?: ExtensionSubscriptionResolvers<ContextType>;
   ExtensionUserPayload?: ExtensionUserPayloadResolvers<ContextType>;
   ForwardingRule?: ForwardingRuleResolvers<ContextType>;
@@ -1707,11 +1808,13 @@ export type Resolvers<ContextType = GatewayContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Pbx?: PbxResolvers<ContextType>;
   PbxHealth?: PbxHealthResolvers<ContextType>;
+  PbxHealthEvent?: PbxHealthEventResolvers<ContextType>;
   PresenceRule?: PresenceRuleResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Queue?: QueueResolvers<ContextType>;
   QueueMembership?: QueueMembershipResolvers<ContextType>;
   StatusDetail?: StatusDetailResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UpdateExtensionPayload?: UpdateExtensionPayloadResolvers<ContextType>;
   Voicemail?: VoicemailResolvers<ContextType>;
   VoicemailMessage?: VoicemailMessageResolvers<ContextType>;

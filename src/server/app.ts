@@ -20,6 +20,8 @@ import { PageHints } from './page-hints.ts';
 import { logRequest } from './request-log.ts';
 import { buildSchema } from './schema.ts';
 import { mutationPlugin } from './mutation-plugin.ts';
+import { DASHBOARD_PATHS, DashboardAssets } from '../live/dashboard.ts';
+import { attachLive, liveObserver, subscriptionsOverHttpPlugin, type Live } from '../live/socket.ts';
 
 export { createAdapters } from './adapters.ts';
 
@@ -70,7 +72,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   // Stores the caller hands in are the caller's to close; the in-memory default is ours.
   const stores = deps.stores ?? createMemoryStores();
   stores.observe?.(metrics);
-  const observer = deps.observer ?? metrics;
+  // Circuit changes also feed pbxHealthChanged (src/live/), once the live side exists.
+  let live: Live | undefined;
+  const observer = liveObserver(deps.observer ?? metrics, () => live);
   const sources = createAdapters(config.sources, { ...deps, observer, stores });
   const gatekeeper = new Gatekeeper(config.apiKeys, config.rateLimit);
   const ids = new GlobalIds();
@@ -78,7 +82,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const schema = buildSchema();
   const httpServer = http.createServer();
   // Last: it stores the answer as the other plugins leave it (idempotency) and writes the audit lines.
-  const apollo = await createApollo(config, schema, httpServer, logger, [mutationPlugin({ kv: stores.kv, logger })]);
+  const apollo = await createApollo(config, schema, httpServer, logger, [mutationPlugin({ kv: stores.kv, logger }), subscriptionsOverHttpPlugin]);
   /** Cleanups run by stop() after Apollo has drained, in order (features attached below add theirs). */
   const onStop: (() => Promise<void>)[] = [];
 
@@ -127,6 +131,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   // Features that share this HTTP server attach here: routes.set(path, handler) for a page
   // (e.g. /dashboard), httpServer.on('upgrade', ...) for WebSockets on /graphql (with schema and
   // makeContext), and onStop.push(...) for what they must close.
+  const dashboard = new DashboardAssets();
+  for (const path of DASHBOARD_PATHS) routes.set(path, (req, res, record) => dashboard.route(path, req, res, record));
+  live = attachLive({ httpServer, schema, sources, makeContext, stores, config, logger });
 
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const record = newRequestRecord(req);
@@ -172,6 +179,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     async stop() {
       metricsServer?.close();
       metricsServer?.closeAllConnections();
+      // Upgraded sockets are not the HTTP server's to drain: they close first.
+      await live?.close();
       await apollo.stop();
       for (const fn of onStop) await fn();
       await Promise.all(sources.map((s) => s.close()));

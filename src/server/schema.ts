@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isUnionType, parse, type DocumentNode, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { badInput } from '../core/errors.ts';
+import { liveResolvers } from '../live/resolvers.ts';
 import { resolveRecordFields } from './record-fields.ts';
 import { resolvers } from './resolvers.ts';
 
@@ -16,7 +17,7 @@ export function readTypeDefs(): DocumentNode {
 
 /** The executable Federation 2 subgraph schema. */
 export function buildSchema(): GraphQLSchema {
-  const schema = buildSubgraphSchema({ typeDefs: readTypeDefs(), resolvers: resolvers as never });
+  const schema = buildSubgraphSchema({ typeDefs: readTypeDefs(), resolvers: { ...resolvers, ...liveResolvers } as never });
   resolveRecordFields(schema);
   settleEntities(schema);
   return schema;

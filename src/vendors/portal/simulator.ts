@@ -1,5 +1,5 @@
 import { fakeName, seededRandom, startSimServer, type SimResponse } from '../../core/sim-server.ts';
-import type { SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
+import type { SimStatus, SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
 
 // The simulator's own reading of portal-pbx.txt and the README's facts: it shares no type or constant
 // with the adapter, so a misreading in one is caught by the other.
@@ -148,7 +148,7 @@ export async function startPortalSimulator(opts: SimulatorOptions = {}): Promise
   const envelope = (message: string, status: boolean): PortalEnvelope => ({ message, status, node: NODE, executionTime: '0.0042' });
   const failure = (httpStatus: number, message: string): SimResponse => ({ status: httpStatus, body: envelope(message, false) });
 
-  return startSimServer({
+  const server = await startSimServer({
     port: opts.port,
     basePath: '/api/v1',
     latencyMs: opts.latencyMs,
@@ -179,4 +179,13 @@ export async function startPortalSimulator(opts: SimulatorOptions = {}): Promise
       return { status: 200, body: answer };
     },
   });
+  return {
+    ...server,
+    // The portal knows registered or not: any status but OFFLINE is a registration.
+    setStatus(number: string, status: SimStatus) {
+      const x = byNumber.get(number);
+      if (!x) throw new Error(`no portal extension ${number}`);
+      x.registered = status !== 'OFFLINE';
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fakeName, seededRandom, startSimServer, type SimRequest, type SimResponse } from '../../core/sim-server.ts';
-import type { SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
+import type { SimStatus, SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
 
 // The simulator's own reading of portsip.txt and the README's PortSIP facts: it shares no type or
 // constant with the adapter, so a misreading in one is caught by the other.
@@ -578,10 +578,19 @@ export async function startPortsipSimulator(opts: PortsipSimulatorOptions = {}):
       return answer;
     },
   });
+  /** PortSIP's status words have no ringing or busy: both are a call. */
+  const WORD: { readonly [S in SimStatus]: StatusWord } = { AVAILABLE: 'AVAILABLE', ON_CALL: 'ON_CALL', RINGING: 'ON_CALL', BUSY: 'ON_CALL', DND: 'DND', AWAY: 'AWAY', OFFLINE: 'OFFLINE' };
   return {
     ...server,
     revokeTokens: () => sessions.clear(),
     lapseTokens: () => sessions.clear(),
+    setStatus(number, status) {
+      const x = extensions.get(number);
+      if (!x) throw new Error(`no PortSIP extension ${number}`);
+      x.status = WORD[status];
+      // An unregistered extension has no phone to name.
+      x.userAgent = status === 'OFFLINE' ? '' : x.userAgent || 'PortSIP UC 12.3';
+    },
     record: (number) => {
       const x = extensions.get(number);
       return x ? structuredClone(x.settings) : undefined;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fakeName, seededRandom, serialised, startSimServer, type SimRequest, type SimResponse } from '../../core/sim-server.ts';
-import type { SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
+import type { SimStatus, SimulatorHandle, SimulatorOptions } from '../../core/vendor-module.ts';
 
 // The simulator's own reading of the Telecom X pages (README facts, telecomx.txt): it shares no type
 // or constant with the adapter, so a misreading in one is caught by the other.
@@ -484,6 +484,22 @@ export async function startTelecomxSimulator(opts: TelecomxSimulatorOptions = {}
       for (const s of sessions.values()) if (s.expiresAt !== Infinity) s.expiresAt = 0;
     },
     logins: () => logins,
+    // Telecom X shows status as its phones' `online` and `dnd`: OFFLINE takes every phone offline,
+    // DND puts them online on do-not-disturb, anything else online.
+    setStatus(number: string, status: SimStatus) {
+      const x = extensions.find((e) => e.number === number);
+      if (!x) throw new Error(`no Telecom X extension ${number}`);
+      const phones = (x.phones ??= []);
+      if (phones.length === 0 && status !== 'OFFLINE') {
+        phones.push({ _id: `5f0000000000${number.padStart(12, '0')}`.slice(-24), type: 'SIP', model: 'Snom D735', identification: `sim-${number}`, online: true, dnd: false, notes: null } as TxPhone);
+      }
+      for (const p of phones) {
+        p.online = status !== 'OFFLINE';
+        p.dnd = status === 'DND';
+      }
+      // The kept list pages hold the old phones.
+      pages.clear();
+    },
     record: (id) => {
       const x = byId.get(id.toLowerCase());
       return x ? structuredClone(x) : undefined;
