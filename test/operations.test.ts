@@ -62,7 +62,10 @@ describe('request metrics and the request log', () => {
     const root = stack.gateway.url.replace('/graphql', '/');
     const browser = await fetch(root, { headers: { accept: 'text/html' }, redirect: 'manual' });
     assert.equal(browser.status, 302);
-    assert.equal(browser.headers.get('location'), '/graphql');
+    assert.equal(browser.headers.get('location'), '/dashboard');
+    const sandbox = await fetch(stack.gateway.url, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    assert.equal(sandbox.status, 200, 'a browser opening /graphql gets Sandbox, not a redirect');
+    assert.match(sandbox.headers.get('content-type') ?? '', /text\/html/);
     const plain = await fetch(root);
     assert.equal(plain.status, 400);
     const body = (await plain.json()) as any;

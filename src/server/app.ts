@@ -54,10 +54,10 @@ export interface Gateway {
 }
 
 /**
- * Where a browser opening `/` is sent. Sandbox (the landing page of /graphql) until the gateway
- * serves a page of its own; one constant, so pointing it elsewhere is a one-line change.
+ * Where a browser opening `/` is sent: the live dashboard page, which the gateway serves itself and
+ * which works offline (Sandbox, on /graphql, loads from Apollo's CDN).
  */
-export const BROWSER_HOME = '/graphql';
+export const BROWSER_HOME = '/dashboard';
 
 /** Operator endpoints: neither logged nor counted in the request metrics. */
 const QUIET_PATHS = new Set(['/health', '/metrics']);
@@ -94,7 +94,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     const plainGet = req.method === 'GET' && !url.searchParams.has('query');
     // A browser opening the page needs no key: the landing page holds no data (and is off in production).
     if (plainGet && (req.headers.accept ?? '').includes('text/html')) {
-      if (url.pathname !== BROWSER_HOME) {
+      // `/` sends a browser to the page; `/graphql` itself is Sandbox's page.
+      if (url.pathname === '/') {
         res.writeHead(302, { location: BROWSER_HOME });
         res.end();
         return;
