@@ -117,7 +117,7 @@ export function meshQ1(telecomxCustomer: string): GqlBody {
   vitalpbx: vitalExtensions { data { extension_id extension name devices { device_id technology device_name } queues_info { queues queues_name queues_penalty } } }
   portsip: portsipExtensions(pagination: 1, pagesize: ${PAGE}) { extensions { extension_number first_name last_name liveStatus { status user_agent } } }
   portsipGroups: portsipGroups(pagination: 1, pagesize: 100) { groups { group_id group_name detail { members enable_intercom enable_external_call } } }
-  telecomx: telecomxExtensions(offset: 0, limit: ${PAGE}, customer: "${telecomxCustomer}") { items { _id number name phones { _id type model identification online dnd } } }
+  telecomx: telecomxExtensions(offset: 0, limit: ${PAGE}, customer: "${telecomxCustomer}") { extensions { _id number name phones { _id type model identification online dnd } } }
   etelecom: etelecomExtensions(input: { paging: { limit: ${PAGE} } }) { extensions { id extension_number tenant_domain state expires_at } }
   portal: portalExtensions { result { number firstName lastName status } }
 }`,

@@ -276,7 +276,7 @@ async function sessionTokens(sims: Sims): Promise<{ portsip: string; telecomx: s
   const v = sims.info.vendors;
   const src = (vendor: string) => v[vendor]!.sources[0]! as Record<string, string>;
   const portsip = (await postJson(`${v['portsip']!.url}/account/credentials/verify`, { username: src('portsip')['username'], password: src('portsip')['password'] }))['access_token'];
-  const telecomx = (await postJson(`${v['telecomx']!.url}/auth/login`, { email: src('telecomx')['username'], password: src('telecomx')['password'], persist: true }))['token'];
+  const telecomx = (await postJson(`${v['telecomx']!.url}/auth/login`, { username: src('telecomx')['username'], password: src('telecomx')['password'], persist: true }))['token'];
   return { portsip: String(portsip), telecomx: String(telecomx) };
 }
 

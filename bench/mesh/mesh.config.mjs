@@ -123,7 +123,7 @@ export const composeConfig = defineConfig({
             method: 'GET',
             argTypeMap: { offset: { type: 'integer' }, limit: { type: 'integer' }, customer: { type: 'string' } },
             queryParamArgMap: { offset: 'offset', limit: 'limit', customer: 'customer' },
-            responseSchema: obj('TelecomxExtensionList', { offset: int, limit: int, total: int, items: arr(txExtension) }),
+            responseSchema: obj('TelecomxExtensionList', { offset: int, limit: int, total: int, extensions: arr(txExtension) }),
           },
         ],
       }),
