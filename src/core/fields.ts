@@ -47,6 +47,14 @@ export const LOADS = {
 /** A loader kind. */
 export type LoaderKind = keyof typeof LOADS;
 
+/**
+ * Loads asked below an Extension field (`voicemail { messages }`), by field and subfield: started
+ * beside the row's own loads so they share its vendor round, then answered by their resolver.
+ */
+export const NESTED_LOADS = {
+  voicemail: { messages: 'voicemailMessages' },
+} as const satisfies Record<string, Record<string, LoaderKind>>;
+
 /** The value each loader kind yields per key, as its batch operation declares it. */
 export type LoaderValues = {
   [K in LoaderKind]: NonNullable<SourceOperations[(typeof LOADS)[K]['method']]> extends BatchFn<infer V> ? V : never;

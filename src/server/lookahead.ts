@@ -2,7 +2,7 @@ import {
   getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType, isObjectType, Kind, type FieldNode, type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
-import { LOADED_FIELDS, loadedField, loadOf, nextOf, type LoadedFieldDeclaration, type LoadedFieldName, type LoaderKind } from '../core/fields.ts';
+import { LOADED_FIELDS, loadedField, loadOf, NESTED_LOADS, nextOf, type LoadedFieldDeclaration, type LoadedFieldName, type LoaderKind } from '../core/fields.ts';
 import type { Capability, Extension } from '../domain/types.ts';
 import type { UnsupportedField } from './request-errors.ts';
 
@@ -68,8 +68,14 @@ export interface Occurrence {
   node: FieldNode;
 }
 
-/** The loaded fields a selection asks of an Extension, by schema field name, with every place each appears. */
-export type RowSelection = ReadonlyMap<LoadedFieldName, readonly Occurrence[]>;
+/**
+ * The loaded fields a selection asks of an Extension, by schema field name, with every place each
+ * appears; `nested`: the loads asked below a field of it (NESTED_LOADS), by the field they sit under.
+ */
+export interface RowSelection extends ReadonlyMap<LoadedFieldName, readonly Occurrence[]> {
+  /** Loader kinds asked below a field of the Extension, by that field's name. */
+  readonly nested?: ReadonlyMap<string, LoaderKind>;
+}
 
 /**
  * What a selection asks of the Extensions a field produces, through fragments and honouring
@@ -95,19 +101,22 @@ export function rowSelection(info: GraphQLResolveInfo, through: readonly string[
     return include?.['if'] !== false;
   };
   /** Calls `visit` for each field of a selection set, fragments flattened. */
-  const fields = (set: SelectionSetNode | undefined, level: number, visit: (f: FieldNode) => void, seen = new Set<string>()): void => {
+  // `level` undefined: below the Extension, where validation already ties fragments to the type.
+  const fields = (set: SelectionSetNode | undefined, level: number | undefined, visit: (f: FieldNode) => void, seen = new Set<string>()): void => {
+    const fits = (typeName: string | undefined) => level === undefined || applies(typeName, level);
     for (const sel of set?.selections ?? []) {
       if (!included(sel)) continue;
       if (sel.kind === Kind.FIELD) visit(sel);
       else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        if (applies(sel.typeCondition?.name.value, level)) fields(sel.selectionSet, level, visit, seen);
+        if (fits(sel.typeCondition?.name.value)) fields(sel.selectionSet, level, visit, seen);
       } else if (!seen.has(sel.name.value)) {
         seen.add(sel.name.value);
         const fragment = info.fragments[sel.name.value];
-        if (fragment && applies(fragment.typeCondition.name.value, level)) fields(fragment.selectionSet, level, visit, seen);
+        if (fragment && fits(fragment.typeCondition.name.value)) fields(fragment.selectionSet, level, visit, seen);
       }
     }
   };
+  const nested = new Map<string, LoaderKind>();
   const walk = (set: SelectionSetNode | undefined, level: number, names: readonly string[]): void => {
     fields(set, level, (f) => {
       const alias = f.alias?.value ?? f.name.value;
@@ -115,6 +124,11 @@ export function rowSelection(info: GraphQLResolveInfo, through: readonly string[
         if (f.name.value === through[level]) walk(f.selectionSet, level + 1, [...names, alias]);
         return;
       }
+      const below = (NESTED_LOADS as Record<string, Record<string, LoaderKind>>)[f.name.value];
+      if (below) fields(f.selectionSet, undefined, (g) => {
+        const kind = below[g.name.value];
+        if (kind) nested.set(f.name.value, kind);
+      });
       if (!loadedField(f.name.value)) return;
       const name = f.name.value as LoadedFieldName;
       // The row index follows the first name of `through` (a connection's edges), or comes first.
@@ -125,5 +139,5 @@ export function rowSelection(info: GraphQLResolveInfo, through: readonly string[
     });
   };
   for (const node of info.fieldNodes) walk(node.selectionSet, 0, []);
-  return out;
+  return nested.size > 0 ? Object.assign(out, { nested }) : out;
 }

@@ -1,5 +1,6 @@
 import type { SourceAdapter } from '../core/adapter.ts';
 import { unsupported } from '../core/errors.ts';
+import { loadOf } from '../core/fields.ts';
 import type { LoaderKind } from '../core/loaders.ts';
 import type { Extension } from '../domain/types.ts';
 import type { GatewayContext } from './context.ts';
@@ -127,6 +128,7 @@ export function extensionRows(ctx: GatewayContext, exts: readonly Extension[], s
     const prev = k > 0 ? rowPlans[k - 1]! : undefined;
     rowPlans[k] = prev && prev.source.id === exts[k]!.sourceId ? prev : planOf(exts[k]!.sourceId);
   }
+  if (selection.nested) startNested(ctx, exts, selection.nested, plans);
   const values = new Array<unknown>(LOADED_NAMES.length);
   const build = (): ExtensionModel[] => exts.map((ext, k) => row(ctx, ext, rowPlans[k]!, base, indexed ? k : undefined, values));
   if (asked.length === 0) return build();
@@ -169,6 +171,24 @@ export function extensionRows(ctx: GatewayContext, exts: readonly Extension[], s
       return next.size > 0 ? fill(next) : undefined;
     })
     .then(build);
+}
+
+/**
+ * Starts the loads asked below a field of the rows (voicemail messages) beside the rows' own, so they
+ * share their vendor round; their resolvers then read the same loaders. Not for a row whose record
+ * says the field is absent, nor for a source without the capability (its resolver reports that).
+ */
+function startNested(ctx: GatewayContext, exts: readonly Extension[], nested: ReadonlyMap<string, LoaderKind>, plans: ReadonlyMap<string, SourcePlan>): void {
+  for (const [field, kind] of nested) {
+    const capability = loadOf(kind).capability;
+    for (const { source } of plans.values()) {
+      if (capability && !source.capabilities.has(capability)) continue;
+      const ids: string[] = [];
+      for (const e of exts) if (e.sourceId === source.id && (e as unknown as Record<string, unknown>)[field] !== null) ids.push(e.vendorId);
+      // loadMany answers errors in place and never rejects: nothing to await here.
+      if (ids.length > 0) void ctx.loaders.get(kind, source)?.loadMany(ids);
+    }
+  }
 }
 
 /** A field's place in the answer for the row at `index` (none: the producer is the row). */
