@@ -31,6 +31,9 @@ const UPDATE = `mutation U($i: UpdateExtensionInput!) { updateExtension(input: $
 const UPDATE_PS = UPDATE.replace('enabled }', 'enabled voicemail { enabled hasVoicemailPin } forwarding { condition hours action vendorAction number timeoutSeconds } officeHours { mode days { day from to } } }');
 const DELETE = `mutation D($i: DeleteExtensionInput!) { deleteExtension(input: $i) { deletedId } }`;
 const FIND = `query F($pbx: ID!, $n: String!) { findExtension(pbx: $pbx, number: $n) { id number name subscription { userId } } }`;
+const FORWARDING = 'forwarding { condition callers hours action vendorAction number target { id } timeoutSeconds }';
+const UPDATE_TX = UPDATE.replace('enabled }', `enabled ${FORWARDING} }`);
+const CREATE_TX = CREATE.replace('directNumber }', `directNumber ${FORWARDING} }`);
 const GROUP_FIELDS = `group { id name description intercom externalCalls consoleAccess memberCount members { number } }`;
 
 let stack: TestStack;
@@ -195,6 +198,31 @@ describe('PortSIP writes', () => {
   });
 });
 
+/** A forwarding rule as the schema answers it. */
+interface RuleOut {
+  condition: string;
+  callers: string;
+  hours: string;
+  action: string;
+  vendorAction: string | null;
+  number: string | null;
+  target: { id: string } | null;
+  timeoutSeconds: number | null;
+}
+
+/** How a written rule reads back at Telecom X: the same rule for each of its caller scopes. */
+const readBackTx = (condition: string, action: string, vendorAction: string, number: string | null, timeoutSeconds: number | null): RuleOut[] =>
+  ['EXTERNAL', 'INTERNAL', 'MOBILE'].map((callers) => ({ condition, callers, hours: 'ANY', action, vendorAction, number, target: null, timeoutSeconds }));
+
+/** The noAnswer/busy fields a rule for every caller sets. */
+const txBlock = (action: string, number: string | null) => ({
+  extAction: action, extNumber: number, extGoto: null,
+  intAction: action, intNumber: number, intGoto: null,
+  mobileAction: action, mobileNumber: number, mobileGoto: null,
+});
+
+const rulesOf = (rules: RuleOut[], condition: string) => rules.filter((r) => r.condition === condition);
+
 describe('Telecom X writes', () => {
   test('create, partial update that sends only the field named, delete', async () => {
     const c = await gql(CREATE, { i: { pbx: TX, number: '4242', name: 'Scrooge McDuck', notes: 'money bin' } });
@@ -218,6 +246,53 @@ describe('Telecom X writes', () => {
     assert.equal(telecomx.record(ext.vendorId), undefined);
     const again = await gql(`{ extensions(pbx: "${TX}", search: "4242") { edges { node { number } } } }`, {});
     assert.deepEqual(again.data.extensions.edges, []);
+  });
+
+  test('forwarding: a NO_ANSWER rule sends the noAnswer block alone and reads back as written', async () => {
+    const id = extId(TX, TELECOMX_SIM.dollyId);
+    const before = telecomx.record(TELECOMX_SIM.dollyId)!;
+    const prior = await gql(`{ extension(id: "${id}") { ${FORWARDING} } }`, {});
+    stack.reset();
+    const u = await gql(UPDATE_TX, { i: { id, forwarding: [{ condition: 'NO_ANSWER', action: 'NUMBER', number: '+4512345678', timeoutSeconds: 25 }] } });
+    assert.equal(u.errors, undefined, JSON.stringify(u.errors));
+    const noAnswer = { ...txBlock('NUMBER', '+4512345678'), timeout: 25 };
+    const sent = telecomx.log.find((l) => l.method === 'POST' && l.path.startsWith('/pbx/extension/'));
+    assert.deepEqual(sent?.body, { noAnswer });
+    assert.deepEqual(telecomx.record(TELECOMX_SIM.dollyId), { ...before, noAnswer: { ...before.noAnswer, ...noAnswer } });
+    const written = readBackTx('NO_ANSWER', 'NUMBER', 'NUMBER', '+4512345678', 25);
+    const payload: RuleOut[] = u.data.updateExtension.extension.forwarding;
+    assert.deepEqual(rulesOf(payload, 'NO_ANSWER'), written);
+    assert.deepEqual(rulesOf(payload, 'BUSY'), rulesOf(prior.data.extension.forwarding, 'BUSY'));
+    const next = await gql(`{ extension(id: "${id}") { ${FORWARDING} } }`, {});
+    assert.deepEqual(next.data.extension.forwarding, payload);
+  });
+
+  test('forwarding: a rule without a timeout keeps the vendor’s timeout; both blocks in one update', async () => {
+    const before = telecomx.record(TELECOMX_SIM.receptionId)!;
+    stack.reset();
+    const u = await gql(UPDATE_TX, {
+      i: { id: extId(TX, TELECOMX_SIM.receptionId), forwarding: [{ condition: 'NO_ANSWER', action: 'VOICEMAIL' }, { condition: 'BUSY', action: 'QUEUE', hours: 'ANY' }] },
+    });
+    assert.equal(u.errors, undefined, JSON.stringify(u.errors));
+    const sent = telecomx.log.find((l) => l.method === 'POST' && l.path.startsWith('/pbx/extension/'));
+    assert.deepEqual(sent?.body, { noAnswer: txBlock('VOICEMAIL', null), busy: txBlock('QUEUE', null) });
+    const expected = { ...before, noAnswer: { ...before.noAnswer, ...txBlock('VOICEMAIL', null) }, busy: { ...before.busy, ...txBlock('QUEUE', null) } };
+    assert.deepEqual(telecomx.record(TELECOMX_SIM.receptionId), expected);
+    assert.equal(before.noAnswer?.timeout, 30);
+    assert.deepEqual(u.data.updateExtension.extension.forwarding, [
+      ...readBackTx('NO_ANSWER', 'VOICEMAIL', 'VOICEMAIL', null, 30),
+      ...readBackTx('BUSY', 'QUEUE', 'QUEUE', null, null),
+    ]);
+  });
+
+  test('forwarding on create: the busy block is sent and reads back as written', async () => {
+    const c = await gql(CREATE_TX, { i: { pbx: TX, number: '4243', name: 'Gyro Gearloose', forwarding: [{ condition: 'BUSY', action: 'BUSY_SIGNAL' }] } });
+    assert.equal(c.errors, undefined, JSON.stringify(c.errors));
+    const ext = c.data.createExtension.extension;
+    assert.deepEqual(ext.forwarding, readBackTx('BUSY', 'BUSY_SIGNAL', 'BUSY', null, null));
+    assert.deepEqual(telecomx.record(ext.vendorId)?.busy, txBlock('BUSY', null));
+    assert.equal(telecomx.record(ext.vendorId)?.noAnswer, undefined);
+    await gql(DELETE, { i: { id: ext.id } });
   });
 
   test('a name part is BAD_USER_INPUT: Telecom X keeps one name', async () => {
@@ -287,6 +362,20 @@ describe('validation before any vendor call', () => {
     ['id with a bad vendor id', UPDATE, { id: extId(TX, 'zz'), notes: 'x' }, 'input.id'],
     ['forwarding without a vendor word', UPDATE, { id: extId(PS, '1000'), forwarding: [{ condition: 'BUSY', action: 'OTHER' }] }, 'input.forwarding[0].vendorAction'],
     ['office hours', UPDATE, { id: extId(PS, '1000'), officeHours: { days: [{ day: 'MONDAY', from: '25:00', to: '17:00' }] } }, 'input.officeHours.days[0].from'],
+    ['Telecom X: a presence condition', UPDATE, { id: extId(TX, TELECOMX_SIM.dollyId), forwarding: [{ condition: 'DND', action: 'VOICEMAIL' }] }, 'input.forwarding[0].condition'],
+    ['Telecom X: office-hours scope', UPDATE, { id: extId(TX, TELECOMX_SIM.dollyId), forwarding: [{ condition: 'NO_ANSWER', hours: 'OFFICE_HOURS', action: 'VOICEMAIL' }] }, 'input.forwarding[0].hours'],
+    ['Telecom X: BARGE (local callers only)', UPDATE, { id: extId(TX, TELECOMX_SIM.dollyId), forwarding: [{ condition: 'BUSY', action: 'BARGE' }] }, 'input.forwarding[0].action'],
+    ['Telecom X: QUEUE on no answer', UPDATE, { id: extId(TX, TELECOMX_SIM.dollyId), forwarding: [{ condition: 'NO_ANSWER', action: 'QUEUE' }] }, 'input.forwarding[0].action'],
+    ['Telecom X: GOTO (no target in the input)', UPDATE, { id: extId(TX, TELECOMX_SIM.dollyId), forwarding: [{ condition: 'BUSY', action: 'GOTO' }] }, 'input.forwarding[0].action'],
+    ['Telecom X: OTHER', UPDATE, { id: extId(TX, TELECOMX_SIM.dollyId), forwarding: [{ condition: 'BUSY', action: 'OTHER', vendorAction: 'QUEUE' }] }, 'input.forwarding[0].action'],
+    ['Telecom X: timeout out of 5-60', UPDATE, { id: extId(TX, TELECOMX_SIM.dollyId), forwarding: [{ condition: 'NO_ANSWER', action: 'VOICEMAIL', timeoutSeconds: 90 }] }, 'input.forwarding[0].timeoutSeconds'],
+    ['Telecom X: a timeout on busy', CREATE, { pbx: TX, number: '4244', name: 'X', forwarding: [{ condition: 'BUSY', action: 'VOICEMAIL', timeoutSeconds: 20 }] }, 'input.forwarding[0].timeoutSeconds'],
+    [
+      'Telecom X: a number without action NUMBER',
+      UPDATE,
+      { id: extId(TX, TELECOMX_SIM.dollyId), forwarding: [{ condition: 'NO_ANSWER', action: 'VOICEMAIL' }, { condition: 'BUSY', action: 'VOICEMAIL', number: '100' }] },
+      'input.forwarding[1].number',
+    ],
   ];
   for (const [name, query, input, field] of cases) {
     test(`${name}: BAD_USER_INPUT naming ${field}`, async () => {
@@ -384,5 +473,14 @@ describe('Telecom X access levels', () => {
     assert.deepEqual(codes(other), ['FORBIDDEN']);
     const sim = personal.sims.get('telecomx') as TelecomxSimulatorHandle;
     assert.equal(sim.record(TELECOMX_SIM.dollyId)?.name, 'Dolly Duck');
+  });
+
+  test('a PERSONAL credential may not change forwarding, even its own: FORBIDDEN, nothing stored', async () => {
+    const sim = personal.sims.get('telecomx') as TelecomxSimulatorHandle;
+    const before = sim.record(TELECOMX_SIM.donaldId);
+    const q = `mutation U($i: UpdateExtensionInput!) { updateExtension(input: $i) { extension { id } } }`;
+    const r = await personal.gql(q, { i: { id: extId(TX, TELECOMX_SIM.donaldId), forwarding: [{ condition: 'BUSY', action: 'VOICEMAIL' }] } });
+    assert.deepEqual(codes(r), ['FORBIDDEN']);
+    assert.deepEqual(sim.record(TELECOMX_SIM.donaldId), before);
   });
 });

@@ -6,7 +6,10 @@ import { silentLogger } from '../../src/core/logger.ts';
 import { createAdapters } from '../../src/server/app.ts';
 import { tokenLifetime } from '../../src/vendors/telecomx/adapter.ts';
 import { classifyTelecomxAnswer, TOKEN_REJECTED } from '../../src/vendors/telecomx/client.ts';
-import { mapExtension, statusFromPhones } from '../../src/vendors/telecomx/mappers.ts';
+import { PbxError } from '../../src/core/errors.ts';
+import type { ForwardingRuleInput } from '../../src/core/writes.ts';
+import { forwardingBlocks } from '../../src/vendors/telecomx/forwarding.ts';
+import { mapExtension, mapForwarding, statusFromPhones } from '../../src/vendors/telecomx/mappers.ts';
 import { TELECOMX_SIM, type TelecomxSimulatorHandle } from '../../src/vendors/telecomx/simulator.ts';
 import type { TxPhone } from '../../src/vendors/telecomx/types.ts';
 import { VENDORS } from '../../src/vendors/registry.ts';
@@ -57,6 +60,65 @@ describe('Telecom X contract: each doc example maps to the expected domain objec
     assert.equal(classifyTelecomxAnswer(403, { code: 403, message: 'access_denied' })?.code, 'FORBIDDEN');
     assert.equal(classifyTelecomxAnswer(404, { code: 404, message: 'not_found' })?.code, 'NOT_FOUND');
     assert.equal(classifyTelecomxAnswer(500, { code: 500, message: 'internal_error' })?.code, 'VENDOR_UNAVAILABLE');
+  });
+});
+
+describe('Telecom X forwarding writes: the inverse of the read mapping', () => {
+  const every = (action: string, number: string | null) => ({
+    extAction: action, extNumber: number, extGoto: null,
+    intAction: action, intNumber: number, intGoto: null,
+    mobileAction: action, mobileNumber: number, mobileGoto: null,
+  });
+
+  test('every rule Telecom X can hold reads back as the rule written, for each caller scope', () => {
+    const rules: ForwardingRuleInput[] = [
+      { condition: 'NO_ANSWER', action: 'NOTHING' },
+      { condition: 'NO_ANSWER', action: 'VOICEMAIL', timeoutSeconds: 45 },
+      { condition: 'NO_ANSWER', action: 'NUMBER', number: '+4512345678', hours: 'ANY' },
+      { condition: 'BUSY', action: 'BUSY_SIGNAL' },
+      { condition: 'BUSY', action: 'VOICEMAIL', vendorAction: 'VOICEMAIL' },
+      { condition: 'BUSY', action: 'NUMBER', number: '100' },
+      { condition: 'BUSY', action: 'QUEUE' },
+    ];
+    for (const rule of rules) {
+      const word = rule.action === 'BUSY_SIGNAL' ? 'BUSY' : rule.action;
+      const expected = ['EXTERNAL', 'INTERNAL', 'MOBILE'].map((callers) => ({
+        condition: rule.condition, callers, hours: 'ANY', action: rule.action, vendorAction: word, number: rule.number ?? null, target: null, timeoutSeconds: rule.timeoutSeconds ?? null,
+      }));
+      assert.deepEqual(mapForwarding(forwardingBlocks([rule])), expected, JSON.stringify(rule));
+    }
+  });
+
+  test('only the blocks named; timeout only when given', () => {
+    assert.deepEqual(forwardingBlocks([]), {});
+    assert.deepEqual(forwardingBlocks([{ condition: 'BUSY', action: 'QUEUE' }]), { busy: every('QUEUE', null) });
+    assert.deepEqual(forwardingBlocks([{ condition: 'NO_ANSWER', action: 'NUMBER', number: '100', timeoutSeconds: 20 }]), { noAnswer: { ...every('NUMBER', '100'), timeout: 20 } });
+  });
+
+  test('a rule Telecom X cannot hold is BAD_USER_INPUT naming the field', () => {
+    const cases: [ForwardingRuleInput[], string][] = [
+      [[{ condition: 'AWAY', action: 'VOICEMAIL' }], 'input.forwarding[0].condition'],
+      [[{ condition: 'BUSY', action: 'VOICEMAIL' }, { condition: 'BUSY', action: 'QUEUE' }], 'input.forwarding[1].condition'],
+      [[{ condition: 'BUSY', hours: 'OUTSIDE_OFFICE_HOURS', action: 'VOICEMAIL' }], 'input.forwarding[0].hours'],
+      [[{ condition: 'BUSY', action: 'BARGE' }], 'input.forwarding[0].action'],
+      [[{ condition: 'BUSY', action: 'USE_EXTERNAL' }], 'input.forwarding[0].action'],
+      [[{ condition: 'NO_ANSWER', action: 'BUSY_SIGNAL' }], 'input.forwarding[0].action'],
+      [[{ condition: 'NO_ANSWER', action: 'GOTO' }], 'input.forwarding[0].action'],
+      [[{ condition: 'NO_ANSWER', action: 'EXTENSION' }], 'input.forwarding[0].action'],
+      [[{ condition: 'NO_ANSWER', action: 'OTHER', vendorAction: 'VOICEMAIL' }], 'input.forwarding[0].action'],
+      [[{ condition: 'NO_ANSWER', action: 'VOICEMAIL', vendorAction: 'NUMBER' }], 'input.forwarding[0].vendorAction'],
+      [[{ condition: 'NO_ANSWER', action: 'NUMBER' }], 'input.forwarding[0].number'],
+      [[{ condition: 'NO_ANSWER', action: 'NOTHING', number: '100' }], 'input.forwarding[0].number'],
+      [[{ condition: 'NO_ANSWER', action: 'NOTHING', timeoutSeconds: 4 }], 'input.forwarding[0].timeoutSeconds'],
+      [[{ condition: 'BUSY', action: 'QUEUE', timeoutSeconds: 30 }], 'input.forwarding[0].timeoutSeconds'],
+    ];
+    for (const [rules, field] of cases) {
+      assert.throws(
+        () => forwardingBlocks(rules, 'tx'),
+        (err: unknown) => err instanceof PbxError && err.code === 'BAD_USER_INPUT' && err.message.startsWith(`${field}:`),
+        `${JSON.stringify(rules)} should name ${field}`,
+      );
+    }
   });
 });
 

@@ -118,9 +118,10 @@ export function mapForwardAction(a: TxForwardAction): ForwardAction {
 
 /**
  * Caller scopes of the noAnswer/busy blocks and their fields (the field names spelled out, because a name
- * built per lookup costs a string and a slow keyed read on every row).
+ * built per lookup costs a string and a slow keyed read on every row). forwarding.ts writes through the
+ * same table, so a written rule lands in the fields this side reads.
  */
-const SCOPES: readonly {
+export const SCOPES: readonly {
   prefix: 'ext' | 'int' | 'mobile';
   callers: CallerScope;
   action: 'extAction' | 'intAction' | 'mobileAction';

@@ -76,9 +76,55 @@ const WRITABLE = new Set([
 const NOT_PERSONAL = ['number', 'employee', 'direct', 'primary', 'phonebook', 'noAnswer', 'busy', 'notes', 'autoMaster', 'inboundGoto'];
 const MANAGERS: ReadonlySet<AccessLevel> = new Set<AccessLevel>(['ADMIN', 'RESELLER', 'OWNER', 'MANAGER']);
 
+/** The action words of each caller field of noAnswer and busy (telecomx.txt noAnswer.* and busy.*). */
+const BLOCK_ACTIONS: Record<'noAnswer' | 'busy', Record<string, readonly string[]>> = {
+  noAnswer: {
+    extAction: ['NOTHING', 'VOICEMAIL', 'NUMBER', 'GOTO'],
+    intAction: ['NOTHING', 'VOICEMAIL', 'NUMBER', 'GOTO'],
+    mobileAction: ['EXTERNAL', 'NOTHING', 'VOICEMAIL', 'NUMBER', 'GOTO'],
+  },
+  busy: {
+    extAction: ['BUSY', 'VOICEMAIL', 'NUMBER', 'GOTO', 'QUEUE'],
+    intAction: ['BUSY', 'VOICEMAIL', 'NUMBER', 'GOTO', 'QUEUE', 'BARGE'],
+    mobileAction: ['EXTERNAL', 'BUSY', 'VOICEMAIL', 'NUMBER', 'GOTO', 'QUEUE'],
+  },
+};
+const BLOCK_NUMBERS: ReadonlySet<string> = new Set(['extNumber', 'intNumber', 'mobileNumber']);
+const BLOCK_GOTOS: ReadonlySet<string> = new Set(['extGoto', 'intGoto', 'mobileGoto']);
+const BLOCKS = ['noAnswer', 'busy'] as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The first bad field of a noAnswer or busy block, named as the page names it (`noAnswer.timeout`). */
+function invalidBlock<X extends TxSimRecord>(s: TxSimState<X>, kind: 'noAnswer' | 'busy', block: unknown): string | undefined {
+  if (!isObject(block)) return kind;
+  for (const [k, v] of Object.entries(block)) {
+    const field = `${kind}.${k}`;
+    // null clears a field, as the get shows unused numbers and gotos.
+    if (v === null) continue;
+    const actions = BLOCK_ACTIONS[kind][k];
+    if (actions) {
+      if (typeof v !== 'string' || !actions.includes(v)) return field;
+    } else if (BLOCK_NUMBERS.has(k)) {
+      if (typeof v !== 'string' || !/^\+?[0-9*#]{1,32}$/.test(v)) return field;
+    } else if (BLOCK_GOTOS.has(k)) {
+      if (typeof v !== 'string' || !s.dialplan.has(v.toLowerCase())) return field;
+    } else if (k === 'timeout' && kind === 'noAnswer') {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 5 || v > 60) return field;
+    } else {
+      return field;
+    }
+  }
+  return undefined;
+}
+
 /** The first problem of a body's values, as Telecom X's 422 names it (the field), or undefined. */
-function invalid(b: Record<string, unknown>): string | undefined {
+function invalid<X extends TxSimRecord>(s: TxSimState<X>, b: Record<string, unknown>): string | undefined {
   for (const k of Object.keys(b)) if (!WRITABLE.has(k)) return k;
+  for (const kind of BLOCKS) {
+    const problem = b[kind] === undefined ? undefined : invalidBlock(s, kind, b[kind]);
+    if (problem) return problem;
+  }
   if (b['number'] !== undefined && (typeof b['number'] !== 'string' || !/^[0-9]{2,8}$/.test(b['number']))) return 'number';
   if (b['name'] !== undefined && (typeof b['name'] !== 'string' || b['name'].length === 0 || b['name'].length > 100)) return 'name';
   if (b['notes'] !== undefined && b['notes'] !== null && typeof b['notes'] !== 'string') return 'notes';
@@ -104,7 +150,7 @@ export function telecomxWriteRoute<X extends TxSimRecord>(s: TxSimState<X>, user
     if (user.level !== 'ADMIN' && user.level !== 'RESELLER' && customer.toLowerCase() !== user.customer?.toLowerCase()) return err(403, 'access_denied');
     if (fields['name'] === undefined && fields['employee'] === undefined) return err(422, 'name');
     if (fields['number'] === undefined) return err(422, 'number');
-    const problem = invalid(fields);
+    const problem = invalid(s, fields);
     if (problem) return err(422, problem);
     if (numberTaken(s, customer, fields['number'])) return err(422, 'number');
     const x = { _id: randomBytes(12).toString('hex'), type: 'EXTENSION', customer, name: null, number: '', notes: null, employee: null, direct: null, phones: [], ...fields } as unknown as X;
@@ -134,11 +180,17 @@ export function telecomxWriteRoute<X extends TxSimRecord>(s: TxSimState<X>, user
       const out = body['outbound'] as Record<string, unknown> | undefined;
       if (out && (out['destinations'] !== undefined || out['goto'] !== undefined)) return err(403, 'access_denied');
     }
-    const problem = invalid(body);
+    const problem = invalid(s, body);
     if (problem) return err(422, problem);
     if (body['number'] !== undefined && numberTaken(s, x.customer, body['number'], x)) return err(422, 'number');
-    // Partial: exactly the fields given change.
-    Object.assign(x, body);
+    // Partial: exactly the fields given change, and noAnswer.* and busy.* are fields of their own.
+    const { noAnswer, busy, ...top } = body;
+    Object.assign(x, top);
+    const stored = x as unknown as Record<string, unknown>;
+    for (const [kind, block] of [['noAnswer', noAnswer], ['busy', busy]] as const) {
+      const old = stored[kind];
+      if (isObject(block)) stored[kind] = { ...(isObject(old) ? old : {}), ...block };
+    }
     s.dialplan.set(x._id.toLowerCase(), { _id: x._id, type: 'EXTENSION', name: x.name, number: x.number });
     const { phones: _p, ...answer } = x;
     return ok(answer);

@@ -2,34 +2,37 @@ import { badInput, PbxError } from '../../core/errors.ts';
 import type { SourceHttp } from '../../core/http.ts';
 import type { ExtensionCreateFieldName, ExtensionFieldName, ExtensionFields, SourceWrites } from '../../core/writes.ts';
 import type { Capability } from '../../domain/types.ts';
+import { forwardingBlocks } from './forwarding.ts';
 import type { TxExtension } from './types.ts';
 
 /** What Telecom X's API can write (README facts: extension create/update/delete, call origination). */
 export const TELECOMX_WRITE_CAPABILITIES: readonly Capability[] = ['EXTENSION_CREATE', 'EXTENSION_UPDATE', 'EXTENSION_DELETE', 'CALL_ORIGINATE'];
 
-/** Telecom X keeps one name; its forwarding and outbound settings are not written through pbx-graph. */
-const UPDATE_FIELDS: ReadonlySet<ExtensionFieldName> = new Set<ExtensionFieldName>(['name', 'notes', 'directNumber']);
+/** Telecom X keeps one name; forwarding is its noAnswer/busy blocks; outbound settings have no input field. */
+const UPDATE_FIELDS: ReadonlySet<ExtensionFieldName> = new Set<ExtensionFieldName>(['name', 'notes', 'directNumber', 'forwarding']);
 const CREATE_FIELDS: ReadonlySet<ExtensionCreateFieldName> = new Set<ExtensionCreateFieldName>([...UPDATE_FIELDS, 'number']);
 /** `name` is required unless an employee is linked, which pbx-graph does not do. */
 const REQUIRED_CREATE: ReadonlySet<ExtensionCreateFieldName> = new Set<ExtensionCreateFieldName>(['number', 'name']);
 
 /** Telecom X's field names for the client's, and back (its 422 messages name its own field). */
-const VENDOR_FIELD: Record<string, string> = { name: 'name', notes: 'notes', direct: 'directNumber', number: 'number', device: 'from', target: 'to' };
+const VENDOR_FIELD: Record<string, string> = { name: 'name', notes: 'notes', direct: 'directNumber', number: 'number', device: 'from', target: 'to', noAnswer: 'forwarding', busy: 'forwarding' };
 
-/** The body keys of a partial update: only the fields named, nothing else. */
-function partial(p: ExtensionFields): Partial<TxExtension> {
+/** The body keys of a partial update: only the fields named, nothing else (BAD_USER_INPUT for a rule Telecom X cannot hold). */
+function partial(p: ExtensionFields, sourceId: string): Partial<TxExtension> {
   const body: Partial<TxExtension> = {};
   if (p.name !== undefined) body.name = p.name;
   if (p.notes !== undefined) body.notes = p.notes;
   if (p.directNumber !== undefined) body.direct = p.directNumber;
+  if (p.forwarding !== undefined) Object.assign(body, forwardingBlocks(p.forwarding, sourceId));
   return body;
 }
 
 /** A 400/422 that names a vendor field, as BAD_USER_INPUT naming the client's field. */
 function rejected(err: unknown, sourceId: string): unknown {
   if (!(err instanceof PbxError) || err.code !== 'BAD_USER_INPUT' || !err.reason) return err;
-  const field = VENDOR_FIELD[err.reason];
-  return field ? badInput(`input.${field}: Telecom X rejected the value (a number may already be in use)`, sourceId) : err;
+  // A nested field (noAnswer.timeout) is named by its block.
+  const field = VENDOR_FIELD[err.reason.split('.')[0]!];
+  return field ? badInput(`input.${field}: Telecom X rejected the value${field === 'number' ? ' (the number may already be in use)' : ''}`, sourceId) : err;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -59,7 +62,7 @@ export function telecomxWrites(o: TelecomxWritesOptions): SourceWrites {
     requiredCreateFields: REQUIRED_CREATE,
     async createExtension(input) {
       if (o.customer === undefined) throw badInput('input.pbx: this Telecom X source names no `customer` to create extensions in', o.sourceId);
-      const body = { customer: o.customer, number: input.number, ...partial(input) };
+      const body = { customer: o.customer, number: input.number, ...partial(input, o.sourceId) };
       try {
         const x = await o.withToken((token) => o.http.post<unknown>('pbx/extension', body, { searchParams: { token } }));
         if (!isObject(x) || typeof x['_id'] !== 'string') throw malformed();
@@ -69,8 +72,12 @@ export function telecomxWrites(o: TelecomxWritesOptions): SourceWrites {
       }
     },
     async updateExtension(vendorId, patch) {
+      // Built before the token is fetched: a rule Telecom X cannot hold is refused with no vendor call.
+      const body = partial(patch, o.sourceId);
+      // An empty forwarding list names no rule, and Telecom X refuses an empty update.
+      if (Object.keys(body).length === 0) return;
       try {
-        await o.withToken((token) => o.http.post<unknown>(path(vendorId), partial(patch), { searchParams: { token } }));
+        await o.withToken((token) => o.http.post<unknown>(path(vendorId), body, { searchParams: { token } }));
       } catch (err) {
         throw rejected(err, o.sourceId);
       }
