@@ -100,6 +100,29 @@ describe('extensionStatusChanged', () => {
 });
 
 describe('vendor calls', () => {
+  test("a watched source's fresh list serves the queries in between", async () => {
+    // Point VoIP's list carries status and is cached for listCacheMs: longer than the interval here.
+    const stack = await startStack({ vendors: ['portal'], sourceOverrides: { portal: { ...fast, listCacheMs: 60_000 } } });
+    const sim = stack.sims.get('portal')!;
+    const client = liveClient(stack.gateway);
+    try {
+      const sub = collect(client, STATUS, { pbx: 'portal-demo' });
+      await waitFor(() => sim.totalRequests() >= 3, 5000, 'three polls');
+      const polls = sim.totalRequests();
+      assert.ok(polls >= 3, 'each poll asks the vendor afresh, whatever the cache holds');
+      stack.reset();
+      const r = await stack.gql('{ extensions(pbx: "portal-demo", first: 5) { edges { node { number status } } } }');
+      assert.equal(r.errors, undefined);
+      assert.equal(r.data.extensions.edges.length, 5);
+      // Answered from the list the last poll left in the cache: no call of the query's own.
+      assert.deepEqual((r.extensions as { vendorCalls: Record<string, number> }).vendorCalls, {});
+      sub.stop();
+    } finally {
+      await client.dispose();
+      await stack.close();
+    }
+  });
+
   test('no subscriber: no calls; 1 and 200 subscribers: the same calls per interval', async () => {
     const stack = await startStack({ vendors: ['portsip'], sourceOverrides: { portsip: fast } });
     const sim = stack.sims.get('portsip')!;

@@ -12,6 +12,11 @@ export interface ListQuery {
   first: number;
   /** The adapter cursor of the previous page's end, undefined for the first page. */
   after?: string | undefined;
+  /**
+   * Answer from the vendor now, not from a whole-list cache, and keep that answer in the cache for
+   * every other caller (the live watcher sets how fresh status is). Adapters without one ignore it.
+   */
+  fresh?: boolean | undefined;
 }
 
 /** One page of an adapter's list. */

@@ -49,6 +49,36 @@ export class SingleFlightCache<V> {
     return value;
   }
 
+  /**
+   * Calls `load` now, whatever is cached, and keeps its answer as the key's value for a new window,
+   * in the shared store too: a caller that needs a fresh answer refreshes the cache for everyone
+   * instead of dropping it.
+   */
+  refresh(key: string, load: () => Promise<V>): Promise<V> {
+    const value = load();
+    const entry = { expires: Number.POSITIVE_INFINITY, value };
+    this.#entries.set(key, entry);
+    value.then(
+      (v) => {
+        const expires = this.now() + this.ttlMs;
+        entry.expires = expires;
+        if (this.ttlMs <= 0) {
+          if (this.#entries.get(key) === entry) this.#entries.delete(key);
+          return;
+        }
+        const shared = this.shared;
+        if (!shared) return;
+        // The format #loadShared stores, so the other replicas read it as their window's answer.
+        this.#sharedKeys.add(key);
+        void shared.kv.set(`${shared.prefix}${key}`, JSON.stringify({ expires, v }), this.ttlMs).catch(() => {});
+      },
+      () => {
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      },
+    );
+    return value;
+  }
+
   /** Forgets everything, here and (for the answers it shared) in the shared store. */
   clear(): void {
     this.#entries.clear();

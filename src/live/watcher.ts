@@ -38,11 +38,12 @@ export interface WatcherOptions {
 /**
  * Walks a source's whole list through its adapter (whatever paging the vendor has).
  */
-async function listAll(source: SourceAdapter): Promise<Extension[]> {
+async function listAll(source: SourceAdapter, fresh = false): Promise<Extension[]> {
   const out: Extension[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await source.listExtensions({ first: LIST_PAGE, after });
+    // Only the first page asks afresh: the later ones read the answer it left in the cache.
+    const page = await source.listExtensions({ first: LIST_PAGE, after, fresh: fresh && after === undefined });
     for (const item of page.items) out.push(item.node);
     const last = page.items[page.items.length - 1];
     if (!page.hasNextPage || !last) return out;
@@ -183,9 +184,9 @@ export class SourceWatcher {
     const { source } = this.#o;
     const wanted = (number: string) => watched === 'all' || watched.has(number);
     if (source.listCarries.has('STATUS')) {
-      // The watcher sets how fresh status is: a list kept by the adapter would age it by its own time.
-      source.forget();
-      const all = await listAll(source);
+      // The watcher sets how fresh status is: a list kept by the adapter would age it by its own time,
+      // so it asks afresh, and the adapter keeps that answer for the queries in between.
+      const all = await listAll(source, true);
       return all.filter((e) => e.status && wanted(e.number)).map((e) => ({ ext: e, status: e.status! }));
     }
     if (!source.loadStatus) return [];

@@ -100,8 +100,7 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
   /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
   function operations(scope: RequestScope | undefined): SourceOperations {
     const client = createPortalClient(http.scoped(scope), { authId: cfg.authId, authKey: cfg.authKey, pbxId: cfg.pbxId }, cfg.id);
-    const whole = () => listCache.get('all', () => client.listExtensions());
-    const list = async () => visibleOf(await whole());
+    const whole = (fresh?: boolean) => (fresh ? listCache.refresh : listCache.get).call(listCache, 'all', () => client.listExtensions());
     /** The visible records by number, and what a number missing from them is. */
     const lookup = async () => {
       const raw = await whole();
@@ -115,8 +114,8 @@ export function createPortalAdapter(cfg: PortalSourceConfig, deps: AdapterDeps):
     // The list lacks the detail fields, so full records always cost one get each, capped.
     const loadExtensions = eachKey(cfg.concurrency, async (id) => mapExtension(cfg.id, id, await getOne(id)));
     return {
-      async listExtensions({ search, first, after }) {
-        let all = await list();
+      async listExtensions({ search, first, after, fresh }) {
+        let all = visibleOf(await whole(fresh));
         if (search) {
           const q = search.toLowerCase();
           all = all.filter((x) => String(x.number).includes(q) || `${x.firstName ?? ''} ${x.lastName ?? ''}`.toLowerCase().includes(q));

@@ -55,7 +55,7 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
   /** The operations over a client whose calls count against `scope` (none: not tied to a request). */
   function operations(scope: RequestScope | undefined): SourceOperations {
     const client = createVitalClient(http.scoped(scope));
-    const list = () => listCache.get('all', () => client.listExtensions());
+    const list = (fresh?: boolean) => (fresh ? listCache.refresh : listCache.get).call(listCache, 'all', () => client.listExtensions());
 
     /**
      * With more than one key, one list call answers them all (the list embeds devices and queues);
@@ -71,8 +71,8 @@ export function createVitalAdapter(cfg: VitalSourceConfig, deps: AdapterDeps): S
     }
 
     return {
-      async listExtensions({ search, first, after }) {
-        let all = await list();
+      async listExtensions({ search, first, after, fresh }) {
+        let all = await list(fresh);
         if (search) {
           // VitalPBX has no filter parameter; the whole list is fetched anyway, so filter it here.
           const q = search.toLowerCase();
